@@ -1,0 +1,220 @@
+package dev.sensorchat;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.cosmos.CosmosClient;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.azure.cosmos.CosmosDatabase;
+import com.azure.cosmos.CosmosException;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import dev.sensorchat.blob.BlobStore;
+import dev.sensorchat.common.Lazy;
+import dev.sensorchat.config.AppSettings;
+import dev.sensorchat.config.BlobContainerNames;
+import dev.sensorchat.config.CosmosConnection;
+import dev.sensorchat.config.IdentitySettings;
+import dev.sensorchat.config.SettingException;
+import dev.sensorchat.config.StorageConnection;
+import dev.sensorchat.health.DependencyCheck;
+import dev.sensorchat.health.HealthService;
+import dev.sensorchat.storage.ContainerSpec;
+import dev.sensorchat.storage.Containers;
+import dev.sensorchat.storage.CosmosProvisioner;
+import dev.sensorchat.storage.CosmosStore;
+import dev.sensorchat.storage.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The composition root: reads app settings and builds each Azure SDK client once per process,
+ * on first use. Function classes get what they need from {@link #shared()}; tests build their own
+ * context from explicit settings.
+ */
+public final class AppContext implements AutoCloseable {
+
+    public static final String COSMOS_CONNECTION = "CosmosDb";
+    public static final String COSMOS_DATABASE = "COSMOS_DATABASE";
+    public static final String COSMOS_CONNECTION_MODE = "COSMOS_CONNECTION_MODE";
+    public static final String COSMOS_ENDPOINT_DISCOVERY = "COSMOS_ENDPOINT_DISCOVERY";
+    public static final String STORAGE_CONNECTION = "DataStorage";
+    public static final String AUTO_CREATE_RESOURCES = "AUTO_CREATE_RESOURCES";
+    public static final String HEALTH_TIMEOUT_MS = "HEALTH_TIMEOUT_MS";
+
+    private static final Lazy<AppContext> SHARED = new Lazy<>(() -> new AppContext(AppSettings.fromEnvironment()));
+
+    private final AppSettings settings;
+    private final Map<IdentitySettings, TokenCredential> credentials = new ConcurrentHashMap<>();
+    private final Map<String, CosmosStore<?>> stores = new ConcurrentHashMap<>();
+    private final Map<String, BlobStore> blobStores = new ConcurrentHashMap<>();
+    private final Lazy<CosmosClient> cosmosClient = new Lazy<>(this::buildCosmosClient);
+    private final Lazy<CosmosDatabase> cosmosDatabase = new Lazy<>(this::openCosmosDatabase);
+    private final Lazy<BlobServiceClient> blobService = new Lazy<>(this::buildBlobServiceClient);
+    private final Lazy<BlobContainerNames> blobContainers;
+    private final Lazy<RetryPolicy> cosmosRetry;
+    private final Lazy<HealthService> health = new Lazy<>(this::buildHealthService);
+
+    public AppContext(AppSettings settings) {
+        this.settings = settings;
+        this.blobContainers = new Lazy<>(() -> BlobContainerNames.read(settings));
+        this.cosmosRetry = new Lazy<>(CosmosStore::defaultRetryPolicy);
+    }
+
+    /** The process-wide context, configured from the environment the Functions host provides. */
+    public static AppContext shared() {
+        return SHARED.get();
+    }
+
+    public AppSettings settings() {
+        return settings;
+    }
+
+    /** The app's version, from the build. */
+    public static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = AppContext.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    public CosmosDatabase cosmosDatabase() {
+        return cosmosDatabase.get();
+    }
+
+    /** The typed document store for one container; built once per container and type. */
+    @SuppressWarnings("unchecked")
+    public <T> CosmosStore<T> store(ContainerSpec spec, Class<T> type) {
+        return (CosmosStore<T>) stores.computeIfAbsent(spec.name() + "|" + type.getName(),
+                key -> new CosmosStore<>(cosmosDatabase().getContainer(spec.name()), spec, type, cosmosRetry.get()));
+    }
+
+    public BlobContainerNames blobContainers() {
+        return blobContainers.get();
+    }
+
+    /** The blobs of one container; locally the container is created on first use. */
+    public BlobStore blobStore(String containerName) {
+        return blobStores.computeIfAbsent(containerName, name -> {
+            BlobContainerClient container = blobService.get().getBlobContainerClient(name);
+            if (autoCreate(storageConnection() instanceof StorageConnection.WithConnectionString)) {
+                container.createIfNotExists();
+            }
+            return new BlobStore(container);
+        });
+    }
+
+    public HealthService health() {
+        return health.get();
+    }
+
+    @Override
+    public void close() {
+        if (cosmosClient.isBuilt()) {
+            cosmosClient.get().close();
+        }
+    }
+
+    private TokenCredential credential(IdentitySettings identity) {
+        return credentials.computeIfAbsent(identity, IdentitySettings::toCredential);
+    }
+
+    private CosmosConnection cosmosConnection() {
+        return CosmosConnection.read(settings, COSMOS_CONNECTION);
+    }
+
+    private StorageConnection storageConnection() {
+        return StorageConnection.read(settings, STORAGE_CONNECTION);
+    }
+
+    private String databaseName() {
+        String name = settings.get(COSMOS_DATABASE, "sensorchat");
+        if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
+            throw new SettingException(COSMOS_DATABASE, "must be a database id of letters, digits, '-' and '_'.");
+        }
+        return name;
+    }
+
+    /** Key-based connections (the local emulators) create what is missing; identities never do. */
+    private boolean autoCreate(boolean keyBased) {
+        return settings.flag(AUTO_CREATE_RESOURCES, keyBased);
+    }
+
+    private CosmosClient buildCosmosClient() {
+        CosmosConnection connection = cosmosConnection();
+        CosmosClientBuilder builder = new CosmosClientBuilder()
+                .endpoint(connection.endpoint().toString())
+                .userAgentSuffix("sensorchat/" + version());
+        if (connection instanceof CosmosConnection.WithKey withKey) {
+            builder.key(withKey.key());
+        } else if (connection instanceof CosmosConnection.WithIdentity withIdentity) {
+            builder.credential(credential(withIdentity.identity()));
+        }
+        // Off only behind an emulator or proxy that advertises an address the app cannot reach.
+        builder.endpointDiscoveryEnabled(settings.flag(COSMOS_ENDPOINT_DISCOVERY, true));
+        String mode = settings.get(COSMOS_CONNECTION_MODE, "gateway").toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "gateway" -> builder.gatewayMode();
+            case "direct" -> builder.directMode();
+            default -> throw new SettingException(COSMOS_CONNECTION_MODE, "must be 'gateway' or 'direct'.");
+        }
+        return builder.buildClient();
+    }
+
+    private CosmosDatabase openCosmosDatabase() {
+        String name = databaseName();
+        CosmosClient client = cosmosClient.get();
+        if (autoCreate(cosmosConnection() instanceof CosmosConnection.WithKey)) {
+            return CosmosProvisioner.ensure(client, name, Containers.ALL);
+        }
+        return client.getDatabase(name);
+    }
+
+    private BlobServiceClient buildBlobServiceClient() {
+        StorageConnection connection = storageConnection();
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        if (connection instanceof StorageConnection.WithConnectionString withSecret) {
+            builder.connectionString(withSecret.connectionString());
+        } else if (connection instanceof StorageConnection.WithIdentity withIdentity) {
+            builder.endpoint(withIdentity.blobServiceUri().toString()).credential(credential(withIdentity.identity()));
+        }
+        return builder.buildClient();
+    }
+
+    private HealthService buildHealthService() {
+        Duration timeout = settings.millis(HEALTH_TIMEOUT_MS, Duration.ofSeconds(3));
+        return new HealthService(version(), List.of(
+                new DependencyCheck("cosmosDb", this::probeCosmos),
+                new DependencyCheck("blobStorage", this::probeBlobStorage)), timeout);
+    }
+
+    /** Reads the database's metadata: one cheap call that needs the account, the key or role, and the database. */
+    private void probeCosmos() {
+        try {
+            cosmosDatabase().read();
+        } catch (CosmosException e) {
+            throw new IllegalStateException("Cosmos DB answered " + e.getStatusCode()
+                    + (e.getStatusCode() == 404 ? ": database '" + databaseName() + "' does not exist" : ""));
+        }
+    }
+
+    /** Checks that each of the app's containers exists: a cheap call per container. */
+    private void probeBlobStorage() {
+        for (String name : blobContainers().all()) {
+            if (!blobStore(name).exists()) {
+                throw new IllegalStateException("blob container '" + name + "' does not exist");
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.sensorchat.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The blobs of one container. Names are validated by {@link BlobNames}. Transient failures are
+ * retried by the Blob SDK's own retry policy.
+ */
+public final class BlobStore {
+
+    private final BlobContainerClient container;
+
+    public BlobStore(BlobContainerClient container) {
+        this.container = container;
+    }
+
+    public String containerName() {
+        return container.getBlobContainerName();
+    }
+
+    /** Whether the container exists: one cheap call, also a reachability check. */
+    public boolean exists() {
+        return container.exists();
+    }
+
+    /** Writes the blob, replacing any previous content. */
+    public void put(String name, byte[] content, String contentType, Map<String, String> metadata) {
+        upload(name, content, contentType, metadata, null);
+    }
+
+    /**
+     * Writes the blob only if no blob of that name exists, so that a retried write has no second
+     * effect. Returns false when it already existed (and leaves it untouched).
+     */
+    public boolean putIfAbsent(String name, byte[] content, String contentType, Map<String, String> metadata) {
+        try {
+            upload(name, content, contentType, metadata, new BlobRequestConditions().setIfNoneMatch("*"));
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() == BlobErrorCode.BLOB_ALREADY_EXISTS || e.getStatusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public Optional<byte[]> get(String name) {
+        try {
+            return Optional.of(blob(name).downloadContent().toBytes());
+        } catch (BlobStorageException e) {
+            if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public Map<String, String> metadata(String name) {
+        return blob(name).getProperties().getMetadata();
+    }
+
+    /** Names of the blobs under {@code prefix} (use "" for all), in name order. */
+    public List<String> list(String prefix) {
+        return container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null).stream()
+                .map(item -> item.getName())
+                .toList();
+    }
+
+    private void upload(String name, byte[] content, String contentType, Map<String, String> metadata,
+                        BlobRequestConditions conditions) {
+        BlobParallelUploadOptions options = new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+                .setHeaders(new BlobHttpHeaders().setContentType(contentType))
+                .setMetadata(metadata.isEmpty() ? null : metadata);
+        if (conditions != null) {
+            options.setRequestConditions(conditions);
+        }
+        blob(name).uploadWithResponse(options, null, null);
+    }
+
+    private BlobClient blob(String name) {
+        return container.getBlobClient(BlobNames.requireValidBlob(name));
+    }
+}

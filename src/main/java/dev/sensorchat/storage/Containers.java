@@ -1,0 +1,44 @@
+package dev.sensorchat.storage;
+
+import java.util.List;
+
+/**
+ * Every Cosmos DB container of the app. Partition keys follow the reads: telemetry, devices and
+ * alerts are always read for one device; conversations for one conversation; rules, reports and
+ * idempotency records by their own id. Bicep creates the same containers in Azure.
+ */
+public final class Containers {
+
+    private static final int SEVEN_DAYS = 7 * 24 * 3600;
+
+    /** Device registry and last known state, one document per device. */
+    public static final ContainerSpec DEVICES = new ContainerSpec("devices", "/deviceId", null, List.of("/latest/*"));
+
+    /** Minute windows and hourly rollups per device; each document carries its own ttl. */
+    public static final ContainerSpec TELEMETRY = new ContainerSpec("telemetry", "/deviceId", -1, List.of("/metrics/*"));
+
+    /** Alerts per device, open and resolved. */
+    public static final ContainerSpec ALERTS = new ContainerSpec("alerts", "/deviceId", -1, List.of("/history/*"));
+
+    /** Alert rules; few, read all at once. */
+    public static final ContainerSpec RULES = new ContainerSpec("rules", "/id", null, List.of());
+
+    /** Chat conversation state and subscriptions. */
+    public static final ContainerSpec CONVERSATIONS =
+            new ContainerSpec("conversations", "/conversationId", -1, List.of("/state/*"));
+
+    /** Index of generated reports; the reports themselves are blobs. */
+    public static final ContainerSpec REPORTS = new ContainerSpec("reports", "/id", null, List.of());
+
+    /** "Already done" markers for retried deliveries; point reads only, expire after a week. */
+    public static final ContainerSpec IDEMPOTENCY = new ContainerSpec("idempotency", "/id", SEVEN_DAYS, List.of("/*"));
+
+    /** Change-feed leases of the Cosmos DB trigger. */
+    public static final ContainerSpec LEASES = new ContainerSpec("leases", "/id", null, List.of());
+
+    public static final List<ContainerSpec> ALL =
+            List.of(DEVICES, TELEMETRY, ALERTS, RULES, CONVERSATIONS, REPORTS, IDEMPOTENCY, LEASES);
+
+    private Containers() {
+    }
+}

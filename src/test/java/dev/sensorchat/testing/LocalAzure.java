@@ -1,0 +1,50 @@
+package dev.sensorchat.testing;
+
+import dev.sensorchat.AppContext;
+import dev.sensorchat.config.AppSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Endpoints of the running local Azure stand-ins (Azurite and a Cosmos DB API server), and app
+ * settings that point at them, in the same form as {@code local.settings.json}.
+ *
+ * @param storageConnectionString connection string of Azurite's devstoreaccount1
+ * @param cosmosEndpoint          Cosmos DB endpoint, https://127.0.0.1:port/
+ * @param cosmosKey               the emulator's well-known key
+ * @param extraSettings           what the server kind needs besides (e.g. endpoint discovery off)
+ */
+public record LocalAzure(String storageConnectionString, String cosmosEndpoint, String cosmosKey,
+                         Map<String, String> extraSettings) {
+
+    public String cosmosConnectionString() {
+        return "AccountEndpoint=" + cosmosEndpoint + ";AccountKey=" + cosmosKey + ";";
+    }
+
+    /** Settings for an app that uses its own, fresh Cosmos DB database. */
+    public Map<String, String> appSettings() {
+        Map<String, String> settings = new HashMap<>(extraSettings);
+        settings.put(AppContext.COSMOS_CONNECTION, cosmosConnectionString());
+        settings.put(AppContext.COSMOS_DATABASE, "test-" + UUID.randomUUID());
+        settings.put(AppContext.STORAGE_CONNECTION, storageConnectionString);
+        settings.put("AzureWebJobsStorage", storageConnectionString);
+        return settings;
+    }
+
+    /** A composition root wired to the local servers, with a database of its own. */
+    public AppContext newAppContext(Map<String, String> overrides) {
+        Map<String, String> settings = appSettings();
+        settings.putAll(overrides);
+        return new AppContext(new AppSettings(settings));
+    }
+
+    public AppContext newAppContext() {
+        return newAppContext(Map.of());
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAzure[cosmos=" + cosmosEndpoint + "]";
+    }
+}

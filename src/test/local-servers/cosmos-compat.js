@@ -13,7 +13,7 @@
  *      and a failed operation rolls the whole batch back (207 with 424s, as the service);
  *   5. 404 for a missing item (the stock server throws a TypeError, 500);
  *   6. TTL: defaultTtl and per-item ttl are enforced (stored but ignored by the stock server);
- *   7. x-ms-alt-content-path, which the SDK needs to route change-feed requests;
+ *   7. x-ms-alt-content-path, from which the SDK builds change-feed links;
  *   8. keep-alive connections (the stock CLI closes every connection).
  *
  * This file reaches into the server's internals, so package.json pins the exact version.
@@ -341,7 +341,17 @@ async function transactionalBatch(account, req, res, params) {
 
 const DOCS = /^\/dbs\/([^/]+)\/colls\/([^/]+)\/docs$/;
 const DOC = /^\/dbs\/([^/]+)\/colls\/([^/]+)\/docs\/([^/]+)$/;
-const COLLECTION_SCOPED = /^\/dbs\/([^/]+)\/colls\/([^/]+)(\/|$)/;
+
+/**
+ * The service's x-ms-alt-content-path: the path of the addressed resource's parent, e.g.
+ * "dbs/d" for /dbs/d/colls/c and "dbs/d/colls/c" for /dbs/d/colls/c/docs[/id]. The SDK builds
+ * change-feed links from it.
+ */
+function altContentPath(pathname) {
+  const segments = pathname.split("/").filter(Boolean);
+  const parent = segments.slice(0, segments.length % 2 === 0 ? -2 : -1);
+  return parent.length ? parent.join("/") : undefined;
+}
 
 /** The layer's own routes; everything else goes to the stock router. */
 function layerRoute(req, pathname) {
@@ -376,7 +386,7 @@ function createRequestHandler(getAccount, log) {
   return (req, res) => {
     const pathname = normalisedPath(req.url);
     const route = layerRoute(req, pathname) || stockRoute(req);
-    const scoped = COLLECTION_SCOPED.exec(pathname);
+    const altPath = altContentPath(pathname);
     (async () => {
       let body;
       if (route) {
@@ -393,7 +403,7 @@ function createRequestHandler(getAccount, log) {
         body = { code: "BadRequest", message: "no route" };
       }
       if (body && body._etag && !res.hasHeader("etag")) res.setHeader("etag", body._etag);
-      if (scoped) res.setHeader("x-ms-alt-content-path", `dbs/${scoped[1]}/colls/${scoped[2]}`);
+      if (altPath) res.setHeader("x-ms-alt-content-path", altPath);
       res.setHeader("content-type", "application/json");
       res.setHeader("content-location", `https://${req.headers.host}${req.url}`);
       res.setHeader("connection", "keep-alive");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -218,5 +219,62 @@ class CosmosStoreIT {
 
         assertEquals(412, failed.statusCode());
         assertEquals(2, store.find(device, "a").orElseThrow().value().count());
+    }
+
+    @Test
+    void changeFeedResumesFromItsContinuationWithLatestVersions() {
+        CosmosStore<Sample> alerts = app.store(Containers.ALERTS, Sample.class);
+        String device = device();
+        String now = alerts.readChangesFromNow().continuation();
+
+        alerts.create(new Sample("a", device, "temperature", 1));
+        alerts.create(new Sample("b", device, "temperature", 2));
+        ChangeFeedPage<Sample> first = alerts.readChanges(now, 100);
+        assertEquals(List.of("a", "b"), first.changes().stream().map(Sample::id).toList());
+
+        alerts.upsert(new Sample("a", device, "temperature", 10));
+        alerts.upsert(new Sample("a", device, "temperature", 11));
+        ChangeFeedPage<Sample> second = alerts.readChanges(first.continuation(), 100);
+        assertEquals(List.of(new Sample("a", device, "temperature", 11)), second.changes(),
+                "one entry per document, in its latest version");
+
+        ChangeFeedPage<Sample> idle = alerts.readChanges(second.continuation(), 100);
+        assertEquals(List.of(), idle.changes());
+        assertEquals(List.of("b", "a"), alerts.readChanges(now, 100).changes().stream().map(Sample::id).toList(),
+                "an old continuation replays everything after it, in order of each document's last write");
+    }
+
+    @Test
+    void changeFeedFromTheBeginningPagesThroughEveryDocument() {
+        CosmosStore<Sample> rules = app.store(Containers.RULES, Sample.class);
+        for (int i = 0; i < 5; i++) {
+            rules.create(new Sample("rule-" + i, "fleet", "temperature", i));
+        }
+
+        ChangeFeedPage<Sample> page = rules.readChangesFromBeginning(2);
+        List<String> seen = new ArrayList<>(page.changes().stream().map(Sample::id).toList());
+        while (!page.changes().isEmpty()) {
+            page = rules.readChanges(page.continuation(), 2);
+            page.changes().forEach(change -> seen.add(change.id()));
+        }
+
+        assertEquals(List.of("rule-0", "rule-1", "rule-2", "rule-3", "rule-4"), seen);
+    }
+
+    @Test
+    void documentsExpireByTheirOwnTtl() throws InterruptedException {
+        String device = device();
+        store.create(new Sample("short-lived", device, "temperature", 1, 1));
+        store.create(new Sample("kept", device, "temperature", 2, null));
+        assertTrue(store.find(device, "short-lived").isPresent());
+
+        Thread.sleep(2_100);
+
+        assertEquals(Optional.empty(), store.find(device, "short-lived"));
+        assertEquals(List.of("kept"), store.query(SqlQuery.of("SELECT * FROM c").inPartition(device)).stream()
+                .map(Sample::id).toList());
+        store.create(new Sample("short-lived", device, "humidity", 3, 60));
+        assertEquals("humidity", store.find(device, "short-lived").orElseThrow().value().metric(),
+                "an expired id can be used again");
     }
 }

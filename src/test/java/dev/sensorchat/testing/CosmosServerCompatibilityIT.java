@@ -1,0 +1,141 @@
+package dev.sensorchat.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosClient;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.azure.cosmos.CosmosContainer;
+import com.azure.cosmos.CosmosDatabase;
+import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.CosmosChangeFeedRequestOptions;
+import com.azure.cosmos.models.CosmosContainerProperties;
+import com.azure.cosmos.models.CosmosQueryRequestOptions;
+import com.azure.cosmos.models.FeedRange;
+import com.azure.cosmos.models.FeedResponse;
+import com.azure.cosmos.models.PartitionKey;
+import com.azure.cosmos.models.SqlParameter;
+import com.azure.cosmos.models.SqlQuerySpec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.common.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the app relies on from the local Cosmos DB server (or the emulator), exercised with the
+ * plain Java SDK in gateway mode: the behaviours src/test/local-servers/cosmos-compat.js adds.
+ */
+@ExtendWith(LocalAzureExtension.class)
+class CosmosServerCompatibilityIT {
+
+    private static CosmosClient client;
+    private static CosmosDatabase database;
+    private static CosmosContainer container;
+
+    @BeforeAll
+    static void createContainer(LocalAzure azure) {
+        client = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
+                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey("COSMOS_ENDPOINT_DISCOVERY"))
+                .buildClient();
+        String databaseName = "compat-" + UUID.randomUUID();
+        client.createDatabaseIfNotExists(databaseName);
+        database = client.getDatabase(databaseName);
+        database.createContainerIfNotExists(new CosmosContainerProperties("items", "/pk"));
+        container = database.getContainer("items");
+        for (int n = 0; n < 7; n++) {
+            container.createItem(item("a", "item-" + n, n));
+        }
+        container.createItem(item("b", "item-b", 100));
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static ObjectNode item(String pk, String id, int n) {
+        return Json.MAPPER.createObjectNode().put("id", id).put("pk", pk).put("n", n);
+    }
+
+    @Test
+    void readingAMissingItemIs404() {
+        CosmosException missing = assertThrows(CosmosException.class,
+                () -> container.readItem("nope", new PartitionKey("a"), ObjectNode.class));
+        assertEquals(404, missing.getStatusCode());
+    }
+
+    @Test
+    void queriesPageWithContinuationsAndKeepServerSideOrder() {
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions().setPartitionKey(new PartitionKey("a"));
+        List<Integer> pageSizes = new ArrayList<>();
+        List<Integer> values = new ArrayList<>();
+        for (FeedResponse<ObjectNode> page : container.queryItems("SELECT * FROM c ORDER BY c.n DESC", options, ObjectNode.class)
+                .iterableByPage(3)) {
+            pageSizes.add(page.getResults().size());
+            page.getResults().forEach(item -> values.add(item.get("n").asInt()));
+        }
+        assertEquals(List.of(3, 3, 1), pageSizes);
+        assertEquals(List.of(6, 5, 4, 3, 2, 1, 0), values);
+    }
+
+    @Test
+    void crossPartitionTopAndAggregatesComeFromTheServer() {
+        List<ObjectNode> top = new ArrayList<>();
+        container.queryItems("SELECT TOP 2 * FROM c ORDER BY c.n DESC", new CosmosQueryRequestOptions(), ObjectNode.class)
+                .forEach(top::add);
+        assertEquals(List.of(100, 6), top.stream().map(item -> item.get("n").asInt()).toList());
+
+        List<Integer> max = new ArrayList<>();
+        container.queryItems("SELECT VALUE MAX(c.n) FROM c WHERE c.pk = 'a'", new CosmosQueryRequestOptions(), Integer.class)
+                .forEach(max::add);
+        assertEquals(List.of(6), max);
+    }
+
+    @Test
+    void asyncClientQueriesToo(LocalAzure azure) {
+        try (CosmosAsyncClient async = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
+                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey("COSMOS_ENDPOINT_DISCOVERY"))
+                .buildAsyncClient()) {
+            List<ObjectNode> items = async.getDatabase(database.getId()).getContainer("items")
+                    .queryItems(new SqlQuerySpec("SELECT * FROM c WHERE c.n >= @min", new SqlParameter("@min", 2)), new CosmosQueryRequestOptions()
+                            .setPartitionKey(new PartitionKey("a")), ObjectNode.class)
+                    .collectList().block();
+            assertEquals(5, items.size());
+        }
+    }
+
+    @Test
+    void changeFeedCanBeScopedToOneLogicalPartition() {
+        CosmosChangeFeedRequestOptions options = CosmosChangeFeedRequestOptions
+                .createForProcessingFromBeginning(FeedRange.forLogicalPartition(new PartitionKey("b")));
+        List<ObjectNode> changes = new ArrayList<>();
+        FeedResponse<ObjectNode> page = container.queryChangeFeed(options, ObjectNode.class).iterableByPage().iterator().next();
+        changes.addAll(page.getResults());
+        assertEquals(List.of("item-b"), changes.stream().map(item -> item.get("id").asText()).toList());
+    }
+
+    @Test
+    void containerDefaultTtlExpiresItemsUnlessTheyOptOut() throws InterruptedException {
+        CosmosContainerProperties properties = new CosmosContainerProperties("short-lived", "/pk");
+        properties.setDefaultTimeToLiveInSeconds(1);
+        database.createContainerIfNotExists(properties);
+        CosmosContainer shortLived = database.getContainer("short-lived");
+        shortLived.createItem(item("a", "expires", 1));
+        shortLived.createItem(item("a", "stays", 2).put("ttl", -1));
+
+        Thread.sleep(2_100);
+
+        List<String> left = new ArrayList<>();
+        shortLived.queryItems("SELECT * FROM c", new CosmosQueryRequestOptions(), ObjectNode.class)
+                .forEach(item -> left.add(item.get("id").asText()));
+        assertEquals(List.of("stays"), left);
+        assertEquals(404, assertThrows(CosmosException.class,
+                () -> shortLived.readItem("expires", new PartitionKey("a"), ObjectNode.class)).getStatusCode());
+    }
+}

@@ -3,6 +3,8 @@ package dev.sensorchat.health;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,7 +14,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs every dependency check in parallel, each bounded by the same timeout, so one hung
- * dependency can neither hide the others nor hold the caller past the timeout.
+ * dependency can neither hide the others nor hold the caller past the timeout. A check that
+ * overruns is left to finish rather than interrupted (interrupting the SDK mid-connect would
+ * spoil the client it is building), and the next health call waits on that same check instead
+ * of piling up another.
  */
 public final class HealthService {
 
@@ -21,6 +26,7 @@ public final class HealthService {
     private final String version;
     private final List<DependencyCheck> checks;
     private final Duration timeout;
+    private final Map<String, Future<Long>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "health-check");
         thread.setDaemon(true);
@@ -37,11 +43,12 @@ public final class HealthService {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Future<Long>> running = new ArrayList<>();
         for (DependencyCheck check : checks) {
-            running.add(executor.submit(() -> {
-                long start = System.nanoTime();
-                check.probe().run();
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            }));
+            running.add(inFlight.compute(check.name(), (name, previous) ->
+                    previous != null && !previous.isDone() ? previous : executor.submit(() -> {
+                        long start = System.nanoTime();
+                        check.probe().run();
+                        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    })));
         }
         List<DependencyStatus> statuses = new ArrayList<>();
         for (int i = 0; i < checks.size(); i++) {
@@ -55,7 +62,6 @@ public final class HealthService {
             long latency = check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return new DependencyStatus(name, true, latency, null);
         } catch (TimeoutException e) {
-            check.cancel(true);
             return new DependencyStatus(name, false, timeout.toMillis(), "no answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             return new DependencyStatus(name, false, timeout.toMillis() - remainingMillis(deadline), describe(e.getCause()));

@@ -1,0 +1,140 @@
+package dev.sensorchat.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.sensorchat.common.Json;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged app as the Functions host sees it: the function.json files that
+ * azure-functions-maven-plugin generated under target/azure-functions/sensorchat. The host reads
+ * nothing else, so these files are the app's contract with it. Adding a function means adding its
+ * expected bindings here.
+ */
+class FunctionContractIT {
+
+    /** Every function's bindings, exactly as the host must receive them. */
+    private static final Map<String, String> EXPECTED_BINDINGS = Map.of(
+            "health", """
+                    [ {"type": "httpTrigger", "direction": "in", "name": "request", "route": "health",
+                       "methods": ["GET"], "authLevel": "ANONYMOUS"},
+                      {"type": "http", "direction": "out", "name": "$return"} ]
+                    """);
+
+    private static final Pattern SETTING_EXPRESSION = Pattern.compile("%([A-Za-z0-9_]+)%");
+
+    private static Path app;
+    private static Set<String> documentedSettings;
+
+    @BeforeAll
+    static void locateApp() throws IOException {
+        app = Path.of(System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat"));
+        assertTrue(Files.isDirectory(app), "run 'mvn package' first: no app at " + app.toAbsolutePath());
+        JsonNode example = Json.MAPPER.readTree(Path.of("local.settings.json.example").toFile());
+        documentedSettings = new TreeSet<>();
+        example.get("Values").fieldNames().forEachRemaining(documentedSettings::add);
+    }
+
+    private static JsonNode functionJson(String function) throws IOException {
+        return Json.MAPPER.readTree(app.resolve(function).resolve("function.json").toFile());
+    }
+
+    private static List<String> functionsInApp() throws IOException {
+        try (Stream<Path> entries = Files.list(app)) {
+            return entries.filter(path -> Files.isRegularFile(path.resolve("function.json")))
+                    .map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theAppHasExactlyTheExpectedFunctions() throws IOException {
+        assertEquals(new TreeSet<>(EXPECTED_BINDINGS.keySet()).stream().toList(), functionsInApp());
+    }
+
+    @Test
+    void everyFunctionHasItsExpectedBindings() throws IOException {
+        for (var expected : EXPECTED_BINDINGS.entrySet()) {
+            assertEquals(Json.MAPPER.readTree(expected.getValue()), functionJson(expected.getKey()).get("bindings"),
+                    "bindings of " + expected.getKey());
+        }
+    }
+
+    @Test
+    void everyEntryPointIsAnAnnotatedPublicMethodInThePackagedJar() throws Exception {
+        for (String function : functionsInApp()) {
+            JsonNode json = functionJson(function);
+            Path jar = app.resolve(function).resolve(json.get("scriptFile").asText()).normalize();
+            assertTrue(Files.isRegularFile(jar), function + ": scriptFile " + jar + " exists");
+
+            String entryPoint = json.get("entryPoint").asText();
+            int dot = entryPoint.lastIndexOf('.');
+            Class<?> type = Class.forName(entryPoint.substring(0, dot));
+            Method method = Arrays.stream(type.getMethods())
+                    .filter(m -> m.getName().equals(entryPoint.substring(dot + 1)))
+                    .findFirst().orElseThrow(() -> new AssertionError(function + ": no method " + entryPoint));
+            assertEquals(function, method.getAnnotation(FunctionName.class).value());
+            assertTrue(Modifier.isPublic(type.getModifiers()), function + ": class is public");
+            type.getConstructor(); // the worker instantiates it with the no-argument constructor
+        }
+    }
+
+    @Test
+    void everySettingABindingNamesIsDocumented() throws IOException {
+        List<String> undocumented = new ArrayList<>();
+        for (String function : functionsInApp()) {
+            for (JsonNode binding : functionJson(function).get("bindings")) {
+                binding.fields().forEachRemaining(field -> {
+                    if (field.getKey().equals("connection")) {
+                        String connection = field.getValue().asText();
+                        boolean documented = documentedSettings.stream()
+                                .anyMatch(s -> s.equals(connection) || s.startsWith(connection + "__"));
+                        if (!documented) {
+                            undocumented.add(function + ": connection " + connection);
+                        }
+                    }
+                    Matcher expression = SETTING_EXPRESSION.matcher(field.getValue().asText());
+                    while (expression.find()) {
+                        if (!documentedSettings.contains(expression.group(1))) {
+                            undocumented.add(function + ": %" + expression.group(1) + "%");
+                        }
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), undocumented, "settings missing from local.settings.json.example");
+    }
+
+    @Test
+    void theAppFolderIsDeployable() throws IOException {
+        assertEquals(Files.readString(Path.of("host.json")), Files.readString(app.resolve("host.json")));
+        Set<String> libraries = new TreeSet<>();
+        try (Stream<Path> jars = Files.list(app.resolve("lib"))) {
+            jars.forEach(jar -> libraries.add(jar.getFileName().toString()));
+        }
+        for (String needed : List.of("azure-cosmos-", "azure-storage-blob-", "azure-messaging-eventhubs-", "azure-identity-", "jackson-databind-")) {
+            assertTrue(libraries.stream().anyMatch(jar -> jar.startsWith(needed)), "lib has " + needed);
+        }
+        for (String testOnly : List.of("testcontainers", "junit", "slf4j-simple", "netty-transport-native-epoll")) {
+            assertFalse(libraries.stream().anyMatch(jar -> jar.contains(testOnly)), "lib must not hold " + testOnly);
+        }
+    }
+}

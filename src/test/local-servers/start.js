@@ -6,8 +6,9 @@
  *
  * When every server listens it prints one line:
  *   SENSORCHAT_LOCAL_SERVERS {"blobEndpoint": ..., "cosmosEndpoint": ..., ...}
- * It stops everything on SIGINT/SIGTERM and when its stdin closes, so the process that started it
- * (the Java test harness) cannot leave servers behind, even if it is killed.
+ * It stops everything on SIGINT/SIGTERM and, when stdin is a pipe, when that pipe closes: the process
+ * that started it (the Java test harness) cannot leave servers behind, even if it is killed.
+ * `npm start` runs it on the emulators' default ports (Cosmos DB 8081, Azurite 10000-10002).
  *
  * Options:
  *   --port-cosmos N, --port-blob N, --port-queue N, --port-table N   (default 0: any free port)
@@ -15,6 +16,7 @@
  *   --no-azurite, --no-cosmos
  */
 const { spawn } = require("child_process");
+const fs = require("fs");
 const path = require("path");
 const selfsigned = require("selfsigned");
 const { createCosmosServer, EMULATOR_KEY } = require("./cosmos-compat");
@@ -132,9 +134,11 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   process.on("SIGINT", () => shutdown(0));
   process.on("SIGTERM", () => shutdown(0));
-  process.stdin.on("end", () => shutdown(0));
-  process.stdin.on("error", () => shutdown(0));
-  process.stdin.resume();
+  if (fs.fstatSync(0).isFIFO()) {
+    process.stdin.on("end", () => shutdown(0));
+    process.stdin.on("error", () => shutdown(0));
+    process.stdin.resume();
+  }
 
   const [azurite, cosmos] = await Promise.all([
     options.azurite ? startAzurite(options) : null,
@@ -152,6 +156,10 @@ async function main() {
     ready.cosmosCertificate = cosmos.certificate;
   }
   process.stdout.write(`${READY_MARKER} ${JSON.stringify(ready)}\n`);
+  if (process.stderr.isTTY) {
+    const lines = Object.entries(ready).filter(([key]) => key.endsWith("Endpoint"));
+    process.stderr.write(`${lines.map(([key, url]) => `  ${key.padEnd(15)} ${url}`).join("\n")}\nCtrl-C stops them.\n`);
+  }
 }
 
 main().catch(err => {

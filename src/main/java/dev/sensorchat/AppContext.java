@@ -49,6 +49,7 @@ public final class AppContext implements AutoCloseable {
     public static final String HEALTH_TIMEOUT_MS = "HEALTH_TIMEOUT_MS";
 
     private static final Lazy<AppContext> SHARED = new Lazy<>(() -> new AppContext(AppSettings.fromEnvironment()));
+    private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
 
     private final AppSettings settings;
     private final Map<IdentitySettings, TokenCredential> credentials = new ConcurrentHashMap<>();
@@ -78,6 +79,10 @@ public final class AppContext implements AutoCloseable {
 
     /** The app's version, from the build. */
     public static String version() {
+        return VERSION.get();
+    }
+
+    private static String readVersion() {
         Properties properties = new Properties();
         try (InputStream in = AppContext.class.getResourceAsStream("version.properties")) {
             if (in != null) {

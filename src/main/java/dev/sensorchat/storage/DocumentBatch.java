@@ -3,6 +3,7 @@ package dev.sensorchat.storage;
 import com.azure.cosmos.models.CosmosBatch;
 import com.azure.cosmos.models.CosmosBatchItemRequestOptions;
 import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Function;
 
 /**
@@ -12,9 +13,9 @@ import java.util.function.Function;
 public final class DocumentBatch<T> {
 
     private final CosmosBatch batch;
-    private final Function<T, ?> toJson;
+    private final Function<T, ObjectNode> toJson;
 
-    DocumentBatch(String partitionKey, Function<T, ?> toJson) {
+    DocumentBatch(String partitionKey, Function<T, ObjectNode> toJson) {
         this.batch = CosmosBatch.createCosmosBatch(new PartitionKey(partitionKey));
         this.toJson = toJson;
     }
@@ -30,8 +31,9 @@ public final class DocumentBatch<T> {
     }
 
     /** Replaces the document only if its ETag still matches; otherwise the whole batch fails with 412. */
-    public DocumentBatch<T> replace(String id, T document, String ifMatchEtag) {
-        batch.replaceItemOperation(id, toJson.apply(document), new CosmosBatchItemRequestOptions().setIfMatchETag(ifMatchEtag));
+    public DocumentBatch<T> replace(T document, String ifMatchEtag) {
+        ObjectNode json = toJson.apply(document);
+        batch.replaceItemOperation(json.get("id").asText(), json, new CosmosBatchItemRequestOptions().setIfMatchETag(ifMatchEtag));
         return this;
     }
 

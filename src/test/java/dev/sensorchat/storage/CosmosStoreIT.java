@@ -215,7 +215,7 @@ class CosmosStoreIT {
         store.upsert(first.value().withCount(2));
 
         var failed = assertThrows(StoreException.BatchFailed.class, () -> store.executeBatch(device, batch -> batch
-                .replace("a", first.value().withCount(3), first.etag())));
+                .replace(first.value().withCount(3), first.etag())));
 
         assertEquals(412, failed.statusCode());
         assertEquals(2, store.find(device, "a").orElseThrow().value().count());

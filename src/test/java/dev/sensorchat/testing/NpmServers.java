@@ -133,12 +133,13 @@ final class NpmServers implements LocalAzureServers {
      * {@code npm ci} when node_modules is missing or was installed from another lock file. A file
      * lock keeps two test JVMs from installing at once.
      */
+    @SuppressWarnings("try") // the lock is held for the block, never referenced
     static void ensureInstalled(Path dir, Path log) throws IOException, InterruptedException {
         String lockHash = sha256(Files.readAllBytes(dir.resolve("package-lock.json")));
         Path marker = dir.resolve("node_modules").resolve(".sensorchat-lock-sha256");
         try (FileChannel channel = FileChannel.open(dir.resolve(".install.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
+             FileLock installing = channel.lock()) {
             if (Files.isRegularFile(marker) && Files.readString(marker).equals(lockHash)) {
                 return;
             }

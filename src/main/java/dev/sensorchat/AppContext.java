@@ -8,6 +8,12 @@ import com.azure.cosmos.CosmosException;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import dev.sensorchat.alerts.AlertDocument;
+import dev.sensorchat.alerts.AlertLedger;
+import dev.sensorchat.alerts.Rule;
+import dev.sensorchat.alerts.RuleCatalog;
+import dev.sensorchat.alerts.RuleService;
+import dev.sensorchat.alerts.RuleStateDocument;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
@@ -16,22 +22,34 @@ import dev.sensorchat.config.CosmosConnection;
 import dev.sensorchat.config.IdentitySettings;
 import dev.sensorchat.config.SettingException;
 import dev.sensorchat.config.StorageConnection;
+import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.devices.DeviceRegistry;
 import dev.sensorchat.health.DependencyCheck;
 import dev.sensorchat.health.HealthService;
+import dev.sensorchat.ingest.EventHubBatchProcessor;
+import dev.sensorchat.ingest.TelemetryWriter;
+import dev.sensorchat.ingest.UploadProcessor;
 import dev.sensorchat.storage.ContainerSpec;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosProvisioner;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.RetryPolicy;
+import dev.sensorchat.telemetry.TelemetryLimits;
+import dev.sensorchat.telemetry.TelemetryParser;
+import dev.sensorchat.telemetry.WindowDocument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: reads app settings and builds each Azure SDK client once per process,
@@ -47,11 +65,18 @@ public final class AppContext implements AutoCloseable {
     public static final String STORAGE_CONNECTION = "DataStorage";
     public static final String AUTO_CREATE_RESOURCES = "AUTO_CREATE_RESOURCES";
     public static final String HEALTH_TIMEOUT_MS = "HEALTH_TIMEOUT_MS";
+    public static final String TELEMETRY_ALLOWED_LATENESS_MINUTES = "TELEMETRY_ALLOWED_LATENESS_MINUTES";
+    public static final String UPLOAD_MAX_AGE_HOURS = "UPLOAD_MAX_AGE_HOURS";
+    public static final String MINUTE_WINDOW_TTL_DAYS = "MINUTE_WINDOW_TTL_DAYS";
+    public static final String HOUR_WINDOW_TTL_DAYS = "HOUR_WINDOW_TTL_DAYS";
+    public static final String RULES_REFRESH_SECONDS = "RULES_REFRESH_SECONDS";
+    public static final String TELEMETRY_WRITE_CONCURRENCY = "TELEMETRY_WRITE_CONCURRENCY";
 
     private static final Lazy<AppContext> SHARED = new Lazy<>(() -> new AppContext(AppSettings.fromEnvironment()));
     private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
 
     private final AppSettings settings;
+    private final Clock clock;
     private final Map<IdentitySettings, TokenCredential> credentials = new ConcurrentHashMap<>();
     private final Map<String, CosmosStore<?>> stores = new ConcurrentHashMap<>();
     private final Map<String, BlobStore> blobStores = new ConcurrentHashMap<>();
@@ -61,9 +86,31 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<BlobContainerNames> blobContainers;
     private final Lazy<RetryPolicy> cosmosRetry;
     private final Lazy<HealthService> health = new Lazy<>(this::buildHealthService);
+    private final Lazy<ExecutorService> writeExecutor = new Lazy<>(this::buildWriteExecutor);
+    private final Lazy<DeviceRegistry> deviceRegistry =
+            new Lazy<>(() -> new DeviceRegistry(store(Containers.DEVICES, DeviceDocument.class)));
+    private final Lazy<RuleCatalog> ruleCatalog = new Lazy<>(() -> new RuleCatalog(store(Containers.RULES, Rule.class),
+            clock(), Duration.ofSeconds(settings().positiveInt(RULES_REFRESH_SECONDS, 10))));
+    private final Lazy<RuleService> ruleService =
+            new Lazy<>(() -> new RuleService(store(Containers.RULES, Rule.class), ruleCatalog(), clock()));
+    private final Lazy<AlertLedger> alertLedger = new Lazy<>(() -> new AlertLedger(
+            store(Containers.ALERTS, RuleStateDocument.class), store(Containers.ALERTS, AlertDocument.class), clock()));
+    private final Lazy<TelemetryWriter> telemetryWriter = new Lazy<>(this::buildTelemetryWriter);
+    private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
+            new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(settings().positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10)))),
+            telemetryWriter(), blobStore(blobContainers().deadLetters())));
+    private final Lazy<UploadProcessor> uploadProcessor = new Lazy<>(() -> new UploadProcessor(
+            new TelemetryParser(TelemetryLimits.withLateness(Duration.ofHours(settings().positiveInt(UPLOAD_MAX_AGE_HOURS, 168)))),
+            telemetryWriter(), clock()));
 
     public AppContext(AppSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** @param clock the time API actions are stamped with (tests pass a fixed one) */
+    public AppContext(AppSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.blobContainers = new Lazy<>(() -> BlobContainerNames.read(settings));
         this.cosmosRetry = new Lazy<>(CosmosStore::defaultRetryPolicy);
     }
@@ -75,6 +122,43 @@ public final class AppContext implements AutoCloseable {
 
     public AppSettings settings() {
         return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DeviceRegistry devices() {
+        return deviceRegistry.get();
+    }
+
+    public RuleCatalog ruleCatalog() {
+        return ruleCatalog.get();
+    }
+
+    public RuleService rules() {
+        return ruleService.get();
+    }
+
+    public AlertLedger alerts() {
+        return alertLedger.get();
+    }
+
+    public TelemetryWriter telemetryWriter() {
+        return telemetryWriter.get();
+    }
+
+    public EventHubBatchProcessor eventHubBatches() {
+        return eventHubBatchProcessor.get();
+    }
+
+    public UploadProcessor uploads() {
+        return uploadProcessor.get();
+    }
+
+    /** Aggregates, for the query API. */
+    public CosmosStore<WindowDocument> windows() {
+        return store(Containers.TELEMETRY, WindowDocument.class);
     }
 
     /** The app's version, from the build. */
@@ -126,9 +210,28 @@ public final class AppContext implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writeExecutor.isBuilt()) {
+            writeExecutor.get().shutdown();
+        }
         if (cosmosClient.isBuilt()) {
             cosmosClient.get().close();
         }
+    }
+
+    private ExecutorService buildWriteExecutor() {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(settings.positiveInt(TELEMETRY_WRITE_CONCURRENCY, 8), runnable -> {
+            Thread thread = new Thread(runnable, "telemetry-writer-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private TelemetryWriter buildTelemetryWriter() {
+        TelemetryWriter.Retention retention = new TelemetryWriter.Retention(
+                Duration.ofDays(settings.positiveInt(MINUTE_WINDOW_TTL_DAYS, 7)),
+                Duration.ofDays(settings.positiveInt(HOUR_WINDOW_TTL_DAYS, 400)));
+        return new TelemetryWriter(windows(), devices(), alerts(), ruleCatalog(), retention, writeExecutor.get());
     }
 
     private TokenCredential credential(IdentitySettings identity) {

@@ -9,6 +9,8 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.options.BlockBlobOutputStreamOptions;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +66,20 @@ public final class BlobStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * Streams a new version of the blob; it replaces the old one when the stream is closed.
+     * For content too large to hold in memory.
+     */
+    public OutputStream openForWrite(String name, String contentType) {
+        return blob(name).getBlockBlobClient().getBlobOutputStream(new BlockBlobOutputStreamOptions()
+                .setHeaders(new BlobHttpHeaders().setContentType(contentType)));
+    }
+
+    /** The SDK client of one blob, e.g. for the streaming reads of a blob-triggered function. */
+    public BlobClient client(String name) {
+        return blob(name);
     }
 
     public Map<String, String> metadata(String name) {

@@ -17,11 +17,11 @@ public final class Containers {
     /** Minute windows and hourly rollups per device; each document carries its own ttl. */
     public static final ContainerSpec TELEMETRY = new ContainerSpec("telemetry", "/deviceId", -1, List.of("/metrics/*"));
 
-    /** Alerts per device, open and resolved. */
-    public static final ContainerSpec ALERTS = new ContainerSpec("alerts", "/deviceId", -1, List.of("/history/*"));
+    /** Alerts per device, open and resolved, and each device's rule state (same partition: one transaction). */
+    public static final ContainerSpec ALERTS = new ContainerSpec("alerts", "/deviceId", -1, List.of("/transitions/*"));
 
-    /** Alert rules; few, read all at once. */
-    public static final ContainerSpec RULES = new ContainerSpec("rules", "/id", null, List.of());
+    /** Alert rules; few, read all at once. Deleted rules linger briefly with their own ttl. */
+    public static final ContainerSpec RULES = new ContainerSpec("rules", "/id", -1, List.of());
 
     /** Chat conversation state and subscriptions. */
     public static final ContainerSpec CONVERSATIONS =

@@ -2,6 +2,7 @@ package dev.sensorchat.storage;
 
 import com.azure.cosmos.CosmosContainer;
 import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.CosmosBatch;
 import com.azure.cosmos.models.CosmosBatchOperationResult;
 import com.azure.cosmos.models.CosmosBatchResponse;
 import com.azure.cosmos.models.CosmosChangeFeedRequestOptions;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The documents of one type in one Cosmos DB container. Documents are plain Java objects (records)
@@ -41,6 +44,7 @@ public final class CosmosStore<T> {
     private final Class<T> type;
     private final RetryPolicy retry;
     private final ObjectMapper mapper = Json.MAPPER;
+    private final AtomicLong documentWrites = new AtomicLong();
 
     public CosmosStore(CosmosContainer container, ContainerSpec spec, Class<T> type, RetryPolicy retry) {
         this.container = Objects.requireNonNull(container);
@@ -56,6 +60,14 @@ public final class CosmosStore<T> {
 
     public ContainerSpec spec() {
         return spec;
+    }
+
+    /**
+     * Document writes this store has sent (creates, upserts, replaces, patches, deletes, and each
+     * operation of a batch), including attempts that failed. What write-efficiency tests count.
+     */
+    public long documentWrites() {
+        return documentWrites.get();
     }
 
     public Optional<Stored<T>> find(String partitionKey, String id) {
@@ -75,7 +87,7 @@ public final class CosmosStore<T> {
     public Stored<T> create(T document) {
         ObjectNode json = toJson(document);
         try {
-            var response = retry.execute(() -> container.createItem(json, partitionKeyOf(json), new CosmosItemRequestOptions()));
+            var response = retry.execute(() -> counted(1, () -> container.createItem(json, partitionKeyOf(json), new CosmosItemRequestOptions())));
             return new Stored<>(document, response.getETag());
         } catch (CosmosException e) {
             if (CosmosErrors.hasStatus(e, CosmosErrors.CONFLICT)) {
@@ -87,7 +99,7 @@ public final class CosmosStore<T> {
 
     public Stored<T> upsert(T document) {
         ObjectNode json = toJson(document);
-        var response = retry.execute(() -> container.upsertItem(json, partitionKeyOf(json), new CosmosItemRequestOptions()));
+        var response = retry.execute(() -> counted(1, () -> container.upsertItem(json, partitionKeyOf(json), new CosmosItemRequestOptions())));
         return new Stored<>(document, response.getETag());
     }
 
@@ -97,7 +109,7 @@ public final class CosmosStore<T> {
         String id = idOf(json);
         CosmosItemRequestOptions options = new CosmosItemRequestOptions().setIfMatchETag(ifMatchEtag);
         try {
-            var response = retry.execute(() -> container.replaceItem(json, id, partitionKeyOf(json), options));
+            var response = retry.execute(() -> counted(1, () -> container.replaceItem(json, id, partitionKeyOf(json), options)));
             return new Stored<>(document, response.getETag());
         } catch (CosmosException e) {
             if (CosmosErrors.hasStatus(e, CosmosErrors.PRECONDITION_FAILED)) {
@@ -139,7 +151,7 @@ public final class CosmosStore<T> {
         options.setContentResponseOnWriteEnabled(true);
         try {
             CosmosItemResponse<ObjectNode> response = retry.execute(
-                    () -> container.patchItem(id, new PartitionKey(partitionKey), patch.toCosmos(), options, ObjectNode.class));
+                    () -> counted(1, () -> container.patchItem(id, new PartitionKey(partitionKey), patch.toCosmos(), options, ObjectNode.class)));
             return Optional.of(new Stored<>(fromJson(response.getItem()), response.getETag()));
         } catch (CosmosException e) {
             if (CosmosErrors.hasStatus(e, CosmosErrors.NOT_FOUND)) {
@@ -152,7 +164,7 @@ public final class CosmosStore<T> {
     /** Deletes the document; false when it did not exist. */
     public boolean delete(String partitionKey, String id) {
         try {
-            retry.execute(() -> container.deleteItem(id, new PartitionKey(partitionKey), new CosmosItemRequestOptions()));
+            retry.execute(() -> counted(1, () -> container.deleteItem(id, new PartitionKey(partitionKey), new CosmosItemRequestOptions())));
             return true;
         } catch (CosmosException e) {
             if (CosmosErrors.hasStatus(e, CosmosErrors.NOT_FOUND)) {
@@ -167,12 +179,26 @@ public final class CosmosStore<T> {
         return query(query, type);
     }
 
+    /**
+     * One page of results; {@code continuation} is null for the first page, else the previous
+     * page's. Callers treat the token as opaque.
+     */
+    public Page<T> queryPage(SqlQuery query, int pageSize, String continuation) {
+        CosmosQueryRequestOptions options = queryOptions(query);
+        return retry.execute(() -> {
+            var pages = container.queryItems(query.toSpec(), options, ObjectNode.class)
+                    .iterableByPage(continuation, pageSize).iterator();
+            if (!pages.hasNext()) {
+                return new Page<T>(List.of(), null);
+            }
+            FeedResponse<ObjectNode> page = pages.next();
+            return new Page<>(page.getResults().stream().map(this::fromJson).toList(), page.getContinuationToken());
+        });
+    }
+
     /** For projections and aggregates, e.g. {@code SELECT VALUE COUNT(1) FROM c} into {@code Long.class}. */
     public <R> List<R> query(SqlQuery query, Class<R> resultType) {
-        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions();
-        if (query.partitionKey() != null) {
-            options.setPartitionKey(new PartitionKey(query.partitionKey()));
-        }
+        CosmosQueryRequestOptions options = queryOptions(query);
         return retry.execute(() -> {
             List<R> results = new ArrayList<>();
             container.queryItems(query.toSpec(), options, JsonNode.class)
@@ -186,10 +212,12 @@ public final class CosmosStore<T> {
      * (null for deletes); throws {@link StoreException.BatchFailed} naming the failed operation when
      * the batch was rolled back.
      */
-    public List<String> executeBatch(String partitionKey, Consumer<DocumentBatch<T>> operations) {
-        DocumentBatch<T> batch = new DocumentBatch<>(partitionKey, this::toJson);
+    public List<String> executeBatch(String partitionKey, Consumer<DocumentBatch> operations) {
+        DocumentBatch batch = new DocumentBatch(partitionKey, this::toJson);
         operations.accept(batch);
-        CosmosBatchResponse response = retry.execute(() -> container.executeCosmosBatch(batch.toCosmos()));
+        CosmosBatch cosmosBatch = batch.toCosmos();
+        CosmosBatchResponse response = retry.execute(
+                () -> counted(cosmosBatch.getOperations().size(), () -> container.executeCosmosBatch(cosmosBatch)));
         List<CosmosBatchOperationResult> results = response.getResults();
         if (!response.isSuccessStatusCode()) {
             for (int i = 0; i < results.size(); i++) {
@@ -225,13 +253,27 @@ public final class CosmosStore<T> {
         });
     }
 
-    private ObjectNode toJson(T document) {
+    private static CosmosQueryRequestOptions queryOptions(SqlQuery query) {
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions();
+        if (query.partitionKey() != null) {
+            options.setPartitionKey(new PartitionKey(query.partitionKey()));
+        }
+        return options;
+    }
+
+    private <R> R counted(int writes, Supplier<R> write) {
+        documentWrites.addAndGet(writes);
+        return write.get();
+    }
+
+    private ObjectNode toJson(Object document) {
         ObjectNode json = mapper.valueToTree(document);
+        String typeName = document.getClass().getSimpleName();
         if (!json.path("id").isTextual() || json.path("id").asText().isEmpty()) {
-            throw new IllegalArgumentException(type.getSimpleName() + " needs a non-empty string id to be stored");
+            throw new IllegalArgumentException(typeName + " needs a non-empty string id to be stored");
         }
         if (!json.path(spec.partitionKeyProperty()).isTextual()) {
-            throw new IllegalArgumentException(type.getSimpleName() + " needs a string '" + spec.partitionKeyProperty()
+            throw new IllegalArgumentException(typeName + " needs a string '" + spec.partitionKeyProperty()
                     + "' (the partition key of container '" + spec.name() + "')");
         }
         return json;

@@ -1,0 +1,83 @@
+package dev.sensorchat.devices;
+
+import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.common.ValidationException;
+import dev.sensorchat.storage.CosmosStore;
+import dev.sensorchat.storage.Page;
+import dev.sensorchat.storage.SqlQuery;
+import dev.sensorchat.storage.Stored;
+import dev.sensorchat.telemetry.DeviceBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Devices: registered by their first reading, described through the API. */
+public final class DeviceRegistry {
+
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final int MAX_TAGS = 20;
+    private static final int MAX_TEXT = 200;
+
+    private final CosmosStore<DeviceDocument> store;
+
+    public DeviceRegistry(CosmosStore<DeviceDocument> store) {
+        this.store = store;
+    }
+
+    public Optional<DeviceDocument> find(String deviceId) {
+        return store.find(deviceId, deviceId).map(Stored::value);
+    }
+
+    /** Devices in id order, optionally only those with {@code tag}. */
+    public Page<DeviceDocument> list(String tag, int limit, String continuation) {
+        SqlQuery query = tag == null
+                ? SqlQuery.of("SELECT * FROM c ORDER BY c.deviceId")
+                : SqlQuery.of("SELECT * FROM c WHERE ARRAY_CONTAINS(c.tags, @tag) ORDER BY c.deviceId").with("@tag", tag);
+        return store.queryPage(query, limit, continuation);
+    }
+
+    /** Registers the device if new and folds in the batch's readings; replays change nothing. */
+    public void applyTelemetry(String source, DeviceBatch batch, int activeAlerts) {
+        store.compute(batch.deviceId(), batch.deviceId(), current -> current
+                .orElseGet(() -> DeviceDocument.register(batch.deviceId()))
+                .withTelemetry(source, batch.readings(), batch.lastDeviceSeq(), activeAlerts));
+    }
+
+    /** Changes name, location and/or tags (null: leave as is); telemetry state is untouched. */
+    public DeviceDocument updateProfile(String deviceId, String name, String location, List<String> tags) {
+        List<ValidationException.FieldError> errors = new ArrayList<>();
+        checkText("name", name, errors);
+        checkText("location", location, errors);
+        if (tags != null) {
+            if (tags.size() > MAX_TAGS) {
+                errors.add(new ValidationException.FieldError("tags", "at most " + MAX_TAGS + " tags"));
+            }
+            for (int i = 0; i < tags.size(); i++) {
+                if (tags.get(i) == null || !TAG.matcher(tags.get(i)).matches()) {
+                    errors.add(new ValidationException.FieldError("tags[" + i + "]", "tags are 1-64 letters, digits or ._:-"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        List<String> distinctTags = tags == null ? null : List.copyOf(new LinkedHashSet<>(tags));
+        return store.compute(deviceId, deviceId, current -> current
+                .orElseThrow(() -> new NotFoundException("device", deviceId))
+                .withProfile(name, location, distinctTags)).value();
+    }
+
+    public void setActiveAlerts(String deviceId, int count) {
+        if (find(deviceId).isPresent()) {
+            store.compute(deviceId, deviceId, current -> current.orElseThrow().withActiveAlerts(count));
+        }
+    }
+
+    private static void checkText(String field, String value, List<ValidationException.FieldError> errors) {
+        if (value != null && (value.isBlank() || value.length() > MAX_TEXT)) {
+            errors.add(new ValidationException.FieldError(field, "must be 1-" + MAX_TEXT + " characters"));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.sensorchat.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.Cardinality;
+import com.microsoft.azure.functions.annotation.EventHubTrigger;
+import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.ingest.EventHubBatchProcessor;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Event Hubs → telemetry. A batch of events from one partition goes to
+ * {@link EventHubBatchProcessor}; this class only translates the host's binding data.
+ *
+ * <p>A failure (Cosmos DB still failing after the store's own retries) fails the invocation, so
+ * the batch is not checkpointed; the retry policy re-runs it until it succeeds, which is safe
+ * because every write is idempotent. Bad events never fail a batch: they are dead-lettered.
+ */
+public final class TelemetryFunction {
+
+    private final Supplier<EventHubBatchProcessor> processor;
+
+    public TelemetryFunction() {
+        this(() -> AppContext.shared().eventHubBatches());
+    }
+
+    TelemetryFunction(Supplier<EventHubBatchProcessor> processor) {
+        this.processor = processor;
+    }
+
+    @FunctionName("telemetry")
+    @ExponentialBackoffRetry(maxRetryCount = -1, minimumInterval = "00:00:05", maximumInterval = "00:05:00")
+    public void run(
+            @EventHubTrigger(name = "events", eventHubName = "%TELEMETRY_HUB%", connection = "TelemetryEventHub",
+                    consumerGroup = "%TELEMETRY_CONSUMER_GROUP%", cardinality = Cardinality.MANY, dataType = "string")
+            String[] events,
+            @BindingName("PartitionContext") Map<String, Object> partitionContext,
+            @BindingName("SystemPropertiesArray") Map<String, Object>[] systemProperties,
+            ExecutionContext context) {
+        String partitionId = String.valueOf(partitionContext.get("PartitionId"));
+        String eventHub = String.valueOf(partitionContext.getOrDefault("EventHubName", ""));
+        List<EventHubBatchProcessor.Event> batch = new ArrayList<>(events.length);
+        for (int i = 0; i < events.length; i++) {
+            Map<String, Object> properties = systemProperties[i];
+            batch.add(new EventHubBatchProcessor.Event(events[i],
+                    number(properties.get("SequenceNumber")),
+                    instant(properties.get("EnqueuedTimeUtc")),
+                    properties.get("Offset") == null ? null : String.valueOf(properties.get("Offset")),
+                    properties.get("PartitionKey") == null ? null : String.valueOf(properties.get("PartitionKey"))));
+        }
+        EventHubBatchProcessor.Summary summary = processor.get().process(eventHub, partitionId, batch);
+        context.getLogger().info(() -> "telemetry partition=" + partitionId + " received=" + summary.received()
+                + " accepted=" + summary.accepted() + " deadLettered=" + summary.deadLettered()
+                + " readings=" + summary.readings() + " devices=" + summary.devices());
+    }
+
+    /** The host passes numbers as JSON numbers or strings, depending on the worker version. */
+    private static long number(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        return Long.parseLong(String.valueOf(value));
+    }
+
+    /** The host's enqueued time is ISO-8601, with or without a zone designator (then UTC). */
+    static Instant instant(Object value) {
+        String text = String.valueOf(value);
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutZone) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
+    }
+}

@@ -36,9 +36,9 @@ import java.util.zip.GZIPInputStream;
  * Event Hubs batches; memory stays flat whatever the file size. A receipt next to the file
  * ({@code <name>.receipt.json}) records the counts and every rejected line with its reason.
  *
- * <p>Exactly once: positions are line numbers and the source is the blob name plus its ETag, so a
- * retried run skips what it already applied, and a second trigger for an ETag that already has a
- * receipt does nothing.
+ * <p>Exactly once: positions are line numbers and the source is the blob name, so a retried run,
+ * or the same file uploaded again, skips every line already applied; a second trigger for an ETag
+ * that already has a receipt does nothing at all.
  */
 public final class UploadProcessor {
 
@@ -124,7 +124,7 @@ public final class UploadProcessor {
         Run(Upload upload, BufferedWriter rejectedLog) {
             this.upload = upload;
             this.rejectedLog = rejectedLog;
-            this.source = AppliedPositions.uploadSource(upload.name(), upload.etag());
+            this.source = AppliedPositions.uploadSource(upload.name());
         }
 
         void readAll(Utf8LineReader reader) throws IOException {

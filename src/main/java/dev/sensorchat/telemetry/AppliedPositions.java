@@ -21,8 +21,12 @@ public final class AppliedPositions {
         return "eh:" + partitionId;
     }
 
-    public static String uploadSource(String blobName, String etag) {
-        return UPLOAD_PREFIX + blobName + "@" + etag;
+    /**
+     * An upload is identified by its blob name: uploading the same name again applies only lines
+     * beyond those already applied (a gateway appending to its buffer file), never a line twice.
+     */
+    public static String uploadSource(String blobName) {
+        return UPLOAD_PREFIX + blobName;
     }
 
     /** The highest applied position of {@code source}, or -1 when nothing from it was applied. */

@@ -48,6 +48,11 @@ class FunctionContractIT {
                        "consumerGroup": "%TELEMETRY_CONSUMER_GROUP%", "cardinality": "MANY"} ],
                      "retry": {"strategy": "exponentialBackoff", "maxRetryCount": -1,
                                "minimumInterval": "00:00:05", "maximumInterval": "00:05:00"}}
+                    """,
+            "uploads", """
+                    {"bindings": [
+                      {"type": "blobTrigger", "direction": "in", "name": "blob", "path": "%UPLOADS_CONTAINER%/{name}",
+                       "connection": "DataStorage", "properties": {"supportsDeferredBinding": "true"}} ]}
                     """);
 
     private static final Pattern SETTING_EXPRESSION = Pattern.compile("%([A-Za-z0-9_]+)%");

@@ -79,11 +79,11 @@ class WindowAggregationTest {
     void onlyTheNewestUploadSourcesAreRemembered() {
         Map<String, Long> applied = Map.of("eh:0", 7L);
         for (int i = 0; i < AppliedPositions.MAX_UPLOAD_SOURCES + 5; i++) {
-            applied = AppliedPositions.advance(applied, AppliedPositions.uploadSource("f" + i, "etag"), 1);
+            applied = AppliedPositions.advance(applied, AppliedPositions.uploadSource("f" + i), 1);
         }
         assertEquals(AppliedPositions.MAX_UPLOAD_SOURCES + 1, applied.size());
         assertEquals(7L, applied.get("eh:0"), "Event Hubs partitions are never dropped");
-        assertEquals(-1, AppliedPositions.applied(applied, AppliedPositions.uploadSource("f0", "etag")));
+        assertEquals(-1, AppliedPositions.applied(applied, AppliedPositions.uploadSource("f0")));
     }
 
     private static Reading reading(long ts, double value) {

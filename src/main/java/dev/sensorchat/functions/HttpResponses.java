@@ -18,7 +18,7 @@ final class HttpResponses {
                 .body(write(body));
     }
 
-    private static String write(Object body) {
+    static String write(Object body) {
         try {
             return Json.MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {

@@ -185,15 +185,24 @@ public final class CosmosStore<T> {
      */
     public Page<T> queryPage(SqlQuery query, int pageSize, String continuation) {
         CosmosQueryRequestOptions options = queryOptions(query);
-        return retry.execute(() -> {
-            var pages = container.queryItems(query.toSpec(), options, ObjectNode.class)
-                    .iterableByPage(continuation, pageSize).iterator();
-            if (!pages.hasNext()) {
-                return new Page<T>(List.of(), null);
+        try {
+            return retry.execute(() -> {
+                var pages = container.queryItems(query.toSpec(), options, ObjectNode.class)
+                        .iterableByPage(continuation, pageSize).iterator();
+                if (!pages.hasNext()) {
+                    return new Page<T>(List.of(), null);
+                }
+                FeedResponse<ObjectNode> page = pages.next();
+                return new Page<>(page.getResults().stream().map(this::fromJson).toList(), page.getContinuationToken());
+            });
+        } catch (IllegalArgumentException | CosmosException e) {
+            boolean badToken = continuation != null
+                    && !(e instanceof CosmosException cosmos && cosmos.getStatusCode() != 400);
+            if (badToken) {
+                throw new StoreException.BadContinuation(e);
             }
-            FeedResponse<ObjectNode> page = pages.next();
-            return new Page<>(page.getResults().stream().map(this::fromJson).toList(), page.getContinuationToken());
-        });
+            throw e;
+        }
     }
 
     /** For projections and aggregates, e.g. {@code SELECT VALUE COUNT(1) FROM c} into {@code Long.class}. */

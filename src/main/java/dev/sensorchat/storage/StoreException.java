@@ -52,4 +52,11 @@ public class StoreException extends RuntimeException {
             return failedOperation;
         }
     }
+
+    /** A continuation token that did not come from this query (or was tampered with). */
+    public static final class BadContinuation extends StoreException {
+        public BadContinuation(Throwable cause) {
+            super("The continuation token does not belong to this query.", 400, cause);
+        }
+    }
 }

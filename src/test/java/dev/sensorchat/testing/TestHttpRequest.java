@@ -37,6 +37,15 @@ public final class TestHttpRequest implements HttpRequestMessage<Optional<String
         return new TestHttpRequest(HttpMethod.POST, uri, body);
     }
 
+    public static TestHttpRequest of(HttpMethod method, String uri, String body) {
+        return new TestHttpRequest(method, uri, body);
+    }
+
+    public TestHttpRequest query(String name, String value) {
+        this.query.put(name, value);
+        return this;
+    }
+
     public TestHttpRequest header(String name, String value) {
         headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
         return this;

@@ -1,0 +1,133 @@
+package dev.sensorchat.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.alerts.AlertDocument;
+import dev.sensorchat.alerts.AlertIds;
+import dev.sensorchat.alerts.AlertLedger;
+import dev.sensorchat.alerts.AlertState;
+import dev.sensorchat.alerts.Severity;
+import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.common.ValidationException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** The alerts part of the query API: list, read, acknowledge and resolve. */
+public final class AlertsApi {
+
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final int MAX_ACTOR = 100;
+    private static final int MAX_NOTE = 500;
+
+    private final AppContext app;
+
+    public AlertsApi() {
+        this(AppContext.shared());
+    }
+
+    AlertsApi(AppContext app) {
+        this.app = app;
+    }
+
+    @FunctionName("listAlerts")
+    public HttpResponseMessage list(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "alerts") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK, () -> {
+            AlertState state = Api.query(request, "state").map(value -> parse("state", value, AlertState::fromLabel)).orElse(null);
+            Severity severity = Api.query(request, "severity").map(value -> parse("severity", value, Severity::fromLabel)).orElse(null);
+            String deviceId = Api.query(request, "deviceId")
+                    .map(value -> Api.matching(value, DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$"))
+                    .orElse(null);
+            return Api.page(ledger().list(state, deviceId, severity, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT),
+                    Api.continuation(request)));
+        });
+    }
+
+    @FunctionName("getAlert")
+    public HttpResponseMessage get(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "alerts/{alertId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK,
+                () -> ledger().find(alertId(alertId)).orElseThrow(() -> new NotFoundException("alert", alertId)));
+    }
+
+    /** Body (optional): {@code {"by": "who", "note": "why"}}. 409 unless the alert is open. */
+    @FunctionName("acknowledgeAlert")
+    public HttpResponseMessage acknowledge(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "alerts/{alertId}/ack") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK, () -> {
+            Actor actor = actor(request);
+            return ledger().acknowledge(alertId(alertId), actor.by, actor.note);
+        });
+    }
+
+    /** Body (optional): {@code {"by": "who", "note": "why"}}. 409 if already resolved. */
+    @FunctionName("resolveAlert")
+    public HttpResponseMessage resolve(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "alerts/{alertId}/resolve") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK, () -> {
+            Actor actor = actor(request);
+            AlertDocument resolved = ledger().resolve(alertId(alertId), actor.by, actor.note);
+            app.devices().setActiveAlerts(resolved.deviceId(), ledger().activeAlerts(resolved.deviceId()));
+            return resolved;
+        });
+    }
+
+    private record Actor(String by, String note) {
+    }
+
+    private static Actor actor(HttpRequestMessage<Optional<String>> request) {
+        if (request.getBody().map(String::isBlank).orElse(true)) {
+            return new Actor("api", null);
+        }
+        JsonNode body = Api.body(request);
+        String by = body.path("by").isTextual() ? body.get("by").asText() : "api";
+        String note = body.path("note").isTextual() ? body.get("note").asText() : null;
+        if (by.isBlank() || by.length() > MAX_ACTOR) {
+            throw ValidationException.of("by", "must be 1-" + MAX_ACTOR + " characters");
+        }
+        if (note != null && note.length() > MAX_NOTE) {
+            throw ValidationException.of("note", "must be at most " + MAX_NOTE + " characters");
+        }
+        return new Actor(by, note);
+    }
+
+    private static String alertId(String value) {
+        if (!AlertIds.isAlertId(value)) {
+            throw ValidationException.of("alertId", "alert ids look like al-0123456789ab");
+        }
+        return value;
+    }
+
+    private static <T> T parse(String field, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw ValidationException.of(field, e.getMessage());
+        }
+    }
+
+    private AlertLedger ledger() {
+        return app.alerts();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.sensorchat.functions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import dev.sensorchat.common.ConflictException;
+import dev.sensorchat.common.Json;
+import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.common.ValidationException;
+import dev.sensorchat.storage.Page;
+import dev.sensorchat.storage.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
+
+/**
+ * What every query-API function shares: reading parameters and bodies, paging, and turning
+ * outcomes into responses. Errors become RFC 9457 problem documents that name the bad field;
+ * unexpected failures become a 500 that carries the invocation id, never a stack trace.
+ */
+final class Api {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+    private static final Base64.Encoder TOKEN_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder TOKEN_DECODER = Base64.getUrlDecoder();
+
+    /** A request the API cannot read (malformed JSON): 400 with the parser's explanation. */
+    static final class MalformedBody extends RuntimeException {
+        MalformedBody(String message) {
+            super(message);
+        }
+    }
+
+    private Api() {
+    }
+
+    /** Runs {@code action} and answers with its result as JSON ({@code status}), or with a problem document. */
+    static HttpResponseMessage respond(HttpRequestMessage<?> request, ExecutionContext context, HttpStatus status,
+                                       Supplier<Object> action) {
+        try {
+            Object result = action.get();
+            if (status == HttpStatus.NO_CONTENT) {
+                return request.createResponseBuilder(status).build();
+            }
+            return HttpResponses.json(request, status, result).build();
+        } catch (ValidationException e) {
+            return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
+        } catch (MalformedBody e) {
+            return problem(request, HttpStatus.BAD_REQUEST, "Malformed JSON", e.getMessage(), List.of());
+        } catch (StoreException.BadContinuation e) {
+            return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
+                    List.of(new ValidationException.FieldError("continuation", e.getMessage())));
+        } catch (NotFoundException e) {
+            return problem(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
+        } catch (ConflictException e) {
+            return problem(request, HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of());
+        } catch (RuntimeException e) {
+            context.getLogger().log(Level.SEVERE, "Request failed: " + request.getHttpMethod() + " " + request.getUri().getPath(), e);
+            return problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                    "The request failed; quote invocation " + context.getInvocationId() + " when reporting it.", List.of());
+        }
+    }
+
+    static HttpResponseMessage problem(HttpRequestMessage<?> request, HttpStatus status, String title, String detail,
+                                       List<ValidationException.FieldError> errors) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        problem.put("instance", request.getUri().getPath());
+        if (!errors.isEmpty()) {
+            problem.put("errors", errors);
+        }
+        return request.createResponseBuilder(status)
+                .header("Content-Type", "application/problem+json; charset=utf-8")
+                .body(HttpResponses.write(problem))
+                .build();
+    }
+
+    /** The JSON body, which must be an object. */
+    static JsonNode body(HttpRequestMessage<Optional<String>> request) {
+        String text = request.getBody().orElse("");
+        if (text.isBlank()) {
+            throw new MalformedBody("The request needs a JSON object body.");
+        }
+        try {
+            JsonNode body = Json.MAPPER.readTree(text);
+            if (body == null || !body.isObject()) {
+                throw new MalformedBody("The body must be a JSON object.");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new MalformedBody("The body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+    }
+
+    /** A path or query value that must match {@code pattern}. */
+    static String matching(String value, Pattern pattern, String field, String rule) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw ValidationException.of(field, rule);
+        }
+        return value;
+    }
+
+    static Optional<String> query(HttpRequestMessage<?> request, String name) {
+        String value = request.getQueryParameters().get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** The page size asked for with {@code ?limit=}, within [1, max]. */
+    static int limit(HttpRequestMessage<?> request, int defaultLimit, int max) {
+        Optional<String> raw = query(request, "limit");
+        if (raw.isEmpty()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw.get());
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ValidationException.of("limit", "must be a whole number from 1 to " + max);
+    }
+
+    static Optional<Instant> instant(HttpRequestMessage<?> request, String name) {
+        Optional<String> raw = query(request, name);
+        try {
+            return raw.map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            throw ValidationException.of(name, "must be an ISO-8601 time in UTC, e.g. 2026-11-22T10:00:00Z");
+        }
+    }
+
+    /** The store's continuation token, from the opaque one a client got with the previous page. */
+    static String continuation(HttpRequestMessage<?> request) {
+        Optional<String> raw = query(request, "continuation");
+        if (raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return new String(TOKEN_DECODER.decode(raw.get()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ValidationException.of("continuation", "is not a token from a previous page");
+        }
+    }
+
+    /** {@code {"items": [...], "continuation": "<opaque token, absent on the last page>"}}. */
+    static Map<String, Object> page(Page<?> page) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items());
+        if (page.continuation() != null) {
+            body.put("continuation", TOKEN_ENCODER.encodeToString(page.continuation().getBytes(StandardCharsets.UTF_8)));
+        }
+        return body;
+    }
+}

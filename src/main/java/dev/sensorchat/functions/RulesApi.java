@@ -1,0 +1,87 @@
+package dev.sensorchat.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.alerts.RuleService;
+import dev.sensorchat.common.NotFoundException;
+import java.util.Optional;
+
+/** The rules part of the query API: create, read, update and delete alert rules. */
+public final class RulesApi {
+
+    private final AppContext app;
+
+    public RulesApi() {
+        this(AppContext.shared());
+    }
+
+    RulesApi(AppContext app) {
+        this.app = app;
+    }
+
+    @FunctionName("listRules")
+    public HttpResponseMessage list(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "rules") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK,
+                () -> Api.page(rules().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request))));
+    }
+
+    @FunctionName("createRule")
+    public HttpResponseMessage create(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "rules") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.CREATED, () -> rules().create(Api.body(request)));
+    }
+
+    @FunctionName("getRule")
+    public HttpResponseMessage get(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK,
+                () -> rules().find(ruleId(ruleId)).orElseThrow(() -> new NotFoundException("rule", ruleId)));
+    }
+
+    @FunctionName("replaceRule")
+    public HttpResponseMessage replace(
+            @HttpTrigger(name = "request", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.OK, () -> rules().replace(ruleId(ruleId), Api.body(request)));
+    }
+
+    @FunctionName("deleteRule")
+    public HttpResponseMessage delete(
+            @HttpTrigger(name = "request", methods = {HttpMethod.DELETE}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.respond(request, context, HttpStatus.NO_CONTENT, () -> {
+            if (!rules().delete(ruleId(ruleId))) {
+                throw new NotFoundException("rule", ruleId);
+            }
+            return null;
+        });
+    }
+
+    private RuleService rules() {
+        return app.rules();
+    }
+
+    private static String ruleId(String value) {
+        return Api.matching(value, RuleService.RULE_ID, "ruleId", "rule ids are 1-64 letters, digits or ._-");
+    }
+}

@@ -34,26 +34,44 @@ import org.junit.jupiter.api.Test;
 class FunctionContractIT {
 
     /** Every function's bindings (and retry policy), exactly as the host must receive them. */
-    private static final Map<String, String> EXPECTED = Map.of(
-            "health", """
-                    {"bindings": [
-                      {"type": "httpTrigger", "direction": "in", "name": "request", "route": "health",
-                       "methods": ["GET"], "authLevel": "ANONYMOUS"},
-                      {"type": "http", "direction": "out", "name": "$return"} ]}
-                    """,
-            "telemetry", """
+    private static final Map<String, String> EXPECTED = Map.ofEntries(
+            Map.entry("health", http("health", "GET", "ANONYMOUS")),
+            Map.entry("listDevices", http("devices", "GET", "FUNCTION")),
+            Map.entry("getDevice", http("devices/{deviceId}", "GET", "FUNCTION")),
+            Map.entry("updateDevice", http("devices/{deviceId}", "PATCH", "FUNCTION")),
+            Map.entry("getDeviceMetric", http("devices/{deviceId}/metrics/{metric}", "GET", "FUNCTION")),
+            Map.entry("listAlerts", http("alerts", "GET", "FUNCTION")),
+            Map.entry("getAlert", http("alerts/{alertId}", "GET", "FUNCTION")),
+            Map.entry("acknowledgeAlert", http("alerts/{alertId}/ack", "POST", "FUNCTION")),
+            Map.entry("resolveAlert", http("alerts/{alertId}/resolve", "POST", "FUNCTION")),
+            Map.entry("listRules", http("rules", "GET", "FUNCTION")),
+            Map.entry("createRule", http("rules", "POST", "FUNCTION")),
+            Map.entry("getRule", http("rules/{ruleId}", "GET", "FUNCTION")),
+            Map.entry("replaceRule", http("rules/{ruleId}", "PUT", "FUNCTION")),
+            Map.entry("deleteRule", http("rules/{ruleId}", "DELETE", "FUNCTION")),
+            Map.entry("telemetry", """
                     {"bindings": [
                       {"type": "eventHubTrigger", "direction": "in", "name": "events", "dataType": "string",
                        "connection": "TelemetryEventHub", "eventHubName": "%TELEMETRY_HUB%",
                        "consumerGroup": "%TELEMETRY_CONSUMER_GROUP%", "cardinality": "MANY"} ],
                      "retry": {"strategy": "exponentialBackoff", "maxRetryCount": -1,
                                "minimumInterval": "00:00:05", "maximumInterval": "00:05:00"}}
-                    """,
-            "uploads", """
+                    """),
+            Map.entry("uploads", """
                     {"bindings": [
                       {"type": "blobTrigger", "direction": "in", "name": "blob", "path": "%UPLOADS_CONTAINER%/{name}",
                        "connection": "DataStorage", "properties": {"supportsDeferredBinding": "true"}} ]}
-                    """);
+                    """));
+
+    /** An HTTP-triggered function with one method, answering with its return value. */
+    private static String http(String route, String method, String authLevel) {
+        return """
+                {"bindings": [
+                  {"type": "httpTrigger", "direction": "in", "name": "request", "route": "%s",
+                   "methods": ["%s"], "authLevel": "%s"},
+                  {"type": "http", "direction": "out", "name": "$return"} ]}
+                """.formatted(route, method, authLevel);
+    }
 
     private static final Pattern SETTING_EXPRESSION = Pattern.compile("%([A-Za-z0-9_]+)%");
 

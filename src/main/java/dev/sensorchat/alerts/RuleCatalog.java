@@ -21,6 +21,7 @@ public final class RuleCatalog {
     private List<Rule> rules;
     private String continuation;
     private Instant checkedAt;
+    private int reloads;
 
     public RuleCatalog(CosmosStore<Rule> store, Clock clock, Duration refreshInterval) {
         this.store = store;
@@ -54,10 +55,16 @@ public final class RuleCatalog {
         rules = null;
     }
 
+    /** How often the rules were loaded from Cosmos DB; for tests and diagnostics. */
+    public synchronized int reloads() {
+        return reloads;
+    }
+
     private void reload() {
         // Mark the feed first: a change racing with the query is then seen at the next check.
         continuation = store.readChangesFromNow().continuation();
         rules = store.query(SqlQuery.of("SELECT * FROM c")).stream().filter(rule -> !rule.isDeleted()).toList();
         checkedAt = clock.instant();
+        reloads++;
     }
 }

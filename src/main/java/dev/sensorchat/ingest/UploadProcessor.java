@@ -43,7 +43,7 @@ import java.util.zip.GZIPInputStream;
 public final class UploadProcessor {
 
     public static final String RECEIPT_SUFFIX = ".receipt.json";
-    static final int CHUNK_EVENTS = 2_000;
+    static final int CHUNK_EVENTS = 10_000;
 
     /** The uploaded blob: its name, its version (ETag) and when that version was written. */
     public record Upload(String name, String etag, Instant lastModified) {

@@ -2,7 +2,7 @@ package dev.sensorchat.alerts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import dev.sensorchat.common.Labels;
 
 /** open → acknowledged → resolved; an open alert may also resolve directly. */
 public enum AlertState {
@@ -10,16 +10,11 @@ public enum AlertState {
 
     @JsonValue
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.of(this);
     }
 
     @JsonCreator
     public static AlertState fromLabel(String label) {
-        for (AlertState state : values()) {
-            if (state.label().equalsIgnoreCase(label)) {
-                return state;
-            }
-        }
-        throw new IllegalArgumentException("state is open, acknowledged or resolved");
+        return Labels.parse(AlertState.class, label, "state is open, acknowledged or resolved");
     }
 }

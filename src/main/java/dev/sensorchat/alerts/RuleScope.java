@@ -2,8 +2,8 @@ package dev.sensorchat.alerts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.sensorchat.common.Labels;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which devices a rule watches.
@@ -18,17 +18,12 @@ public record RuleScope(Kind kind, String value) {
 
         @JsonValue
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return Labels.of(this);
         }
 
         @JsonCreator
         public static Kind fromLabel(String label) {
-            for (Kind kind : values()) {
-                if (kind.label().equalsIgnoreCase(label)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("scope kind is device, tag or all");
+            return Labels.parse(Kind.class, label, "scope kind is device, tag or all");
         }
     }
 

@@ -2,23 +2,18 @@ package dev.sensorchat.alerts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import dev.sensorchat.common.Labels;
 
 public enum Severity {
     INFO, WARNING, CRITICAL;
 
     @JsonValue
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.of(this);
     }
 
     @JsonCreator
     public static Severity fromLabel(String label) {
-        for (Severity severity : values()) {
-            if (severity.label().equalsIgnoreCase(label)) {
-                return severity;
-            }
-        }
-        throw new IllegalArgumentException("severity is info, warning or critical");
+        return Labels.parse(Severity.class, label, "severity is info, warning or critical");
     }
 }

@@ -1,7 +1,7 @@
 package dev.sensorchat.telemetry;
 
+import dev.sensorchat.common.Labels;
 import java.time.Instant;
-import java.util.Locale;
 
 /** The window sizes aggregates are kept at: tumbling, aligned to the epoch (UTC). */
 public enum Resolution {
@@ -32,15 +32,10 @@ public enum Resolution {
 
     /** The name stored in documents and used by the API: {@code minute} or {@code hour}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.of(this);
     }
 
     public static Resolution fromLabel(String label) {
-        for (Resolution resolution : values()) {
-            if (resolution.label().equalsIgnoreCase(label)) {
-                return resolution;
-            }
-        }
-        throw new IllegalArgumentException("resolution is 'minute' or 'hour'");
+        return Labels.parse(Resolution.class, label, "resolution is 'minute' or 'hour'");
     }
 }

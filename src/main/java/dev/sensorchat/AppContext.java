@@ -101,7 +101,7 @@ public final class AppContext implements AutoCloseable {
             telemetryWriter(), blobStore(blobContainers().deadLetters())));
     private final Lazy<UploadProcessor> uploadProcessor = new Lazy<>(() -> new UploadProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofHours(settings().positiveInt(UPLOAD_MAX_AGE_HOURS, 168)))),
-            telemetryWriter(), clock()));
+            telemetryWriter(), blobStore(blobContainers().deadLetters()), clock()));
 
     public AppContext(AppSettings settings) {
         this(settings, Clock.systemUTC());

@@ -47,8 +47,9 @@ public final class UploadFunction {
         try {
             BlobNames.requireValidBlob(name);
         } catch (IllegalArgumentException e) {
-            context.getLogger().severe(() -> "upload not processed, its name breaks the naming rules (" + e.getMessage()
-                    + "): rename it to '/'-separated segments of letters, digits and ._:=-");
+            String letter = processor.get().rejectName(blob.getContainerName(), name, e.getMessage());
+            context.getLogger().severe(() -> "upload not processed: its name breaks the naming rules; rename it to "
+                    + "'/'-separated segments of letters, digits and ._:=- (dead letter " + letter + ")");
             return;
         }
         BlobProperties properties = blob.getProperties();

@@ -24,7 +24,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -60,13 +65,45 @@ public final class UploadProcessor {
 
     private final TelemetryParser parser;
     private final TelemetryWriter writer;
+    private final BlobStore deadLetters;
     private final Clock clock;
 
-    /** @param parser judges timestamps with the upload's lateness (how old buffered readings may be) */
-    public UploadProcessor(TelemetryParser parser, TelemetryWriter writer, Clock clock) {
+    /**
+     * @param parser      judges timestamps with the upload's lateness (how old buffered readings may be)
+     * @param deadLetters where uploads that cannot be processed at all are recorded
+     */
+    public UploadProcessor(TelemetryParser parser, TelemetryWriter writer, BlobStore deadLetters, Clock clock) {
         this.parser = parser;
         this.writer = writer;
+        this.deadLetters = deadLetters;
         this.clock = clock;
+    }
+
+    /**
+     * Records an upload whose name breaks the naming rules, so no receipt can be written next to it:
+     * {@code uploads/<sha-256 of container/name>.json} in the dead-letter container, written once.
+     */
+    public String rejectName(String container, String blobName, String problem) {
+        String letterName = "uploads/" + sha256(container + "/" + blobName) + ".json";
+        Map<String, String> letter = new LinkedHashMap<>();
+        letter.put("reason", "invalid_blob_name");
+        letter.put("detail", problem);
+        letter.put("container", container);
+        letter.put("blob", blobName);
+        try {
+            deadLetters.putIfAbsent(letterName, Json.MAPPER.writeValueAsBytes(letter), "application/json", Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return letterName;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static boolean isReceipt(String blobName) {

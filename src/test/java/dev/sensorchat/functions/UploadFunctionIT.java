@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Json;
@@ -42,13 +45,18 @@ class UploadFunctionIT {
     /** Readings start 50 minutes before the upload: within the 1-hour maximum age set below. */
     private static final Instant START = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(50, ChronoUnit.MINUTES);
 
+    private static final String DEAD_LETTERS = "deadletters-" + UUID.randomUUID().toString().substring(0, 8);
+
     private static AppContext app;
     private static BlobStore uploads;
     private static UploadFunction function;
+    private static LocalAzure servers;
 
     @BeforeAll
     static void open(LocalAzure azure) {
-        app = azure.newAppContext(Map.of(BlobContainerNames.UPLOADS_CONTAINER, UPLOADS, AppContext.UPLOAD_MAX_AGE_HOURS, "1"));
+        servers = azure;
+        app = azure.newAppContext(Map.of(BlobContainerNames.UPLOADS_CONTAINER, UPLOADS, AppContext.UPLOAD_MAX_AGE_HOURS, "1",
+                BlobContainerNames.DEADLETTER_CONTAINER, DEAD_LETTERS));
         uploads = app.blobStore(UPLOADS);
         function = new UploadFunction(app::uploads, app::blobStore);
     }
@@ -179,6 +187,25 @@ class UploadFunctionIT {
         uploads.put(name, "{}".getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
         trigger(name);
         assertEquals(List.of(name), uploads.list(name));
+    }
+
+    @Test
+    void anUploadWithAnUnacceptableNameIsDeadLettered() throws IOException {
+        // Storage accepts names our rules refuse; write one with the plain SDK, as a device could.
+        BlobContainerClient raw = new BlobServiceClientBuilder().connectionString(servers.storageConnectionString()).buildClient()
+                .getBlobContainerClient(UPLOADS);
+        String name = "my buffer (1).csv";
+        raw.getBlobClient(name).upload(BinaryData.fromString("deviceId,ts,t\n"), true);
+
+        TestExecutionContext context = new TestExecutionContext("uploads");
+        function.run(raw.getBlobClient(name), context);
+
+        List<String> letters = app.blobStore(DEAD_LETTERS).list("uploads/");
+        assertEquals(1, letters.size());
+        JsonNode letter = Json.MAPPER.readTree(app.blobStore(DEAD_LETTERS).get(letters.get(0)).orElseThrow());
+        assertEquals("invalid_blob_name", letter.get("reason").asText());
+        assertEquals(name, letter.get("blob").asText());
+        assertTrue(context.loggedMessages().get(0).contains("rename it"));
     }
 
     private static void assertAggregates(String device, List<double[]> good, int which) {

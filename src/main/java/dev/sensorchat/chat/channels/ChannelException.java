@@ -1,0 +1,23 @@
+package dev.sensorchat.chat.channels;
+
+/** Why a webhook delivery was refused; nothing is stored and nothing happens for it. */
+public abstract class ChannelException extends RuntimeException {
+
+    protected ChannelException(String message) {
+        super(message);
+    }
+
+    /** Missing, forged or expired credentials: 401. */
+    public static final class Unauthorized extends ChannelException {
+        public Unauthorized(String message) {
+            super(message);
+        }
+    }
+
+    /** A body the channel cannot read: 400 with a problem document. */
+    public static final class BadRequest extends ChannelException {
+        public BadRequest(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.sensorchat.chat.channels;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.common.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The plain JSON channel, for your own apps and scripts.
+ *
+ * <p>Request: {@code {"messageId", "conversationId", "userId", "text"}} with headers
+ * {@code X-Sensorchat-Timestamp} (Unix seconds) and
+ * {@code X-Sensorchat-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under the shared secret>}.
+ * Signing the timestamp with the body means a captured request cannot be replayed later with a
+ * fresh timestamp. Reply: {@code {"conversationId", "inReplyTo", "text", "format": "markdown"}}.
+ * Notifications are POSTed, signed the same way, to the configured callback URL.
+ */
+public final class GenericChannel implements ChannelAdapter {
+
+    public static final String TIMESTAMP_HEADER = "X-Sensorchat-Timestamp";
+    public static final String SIGNATURE_HEADER = "X-Sensorchat-Signature";
+    static final Duration MAX_SKEW = Duration.ofMinutes(5);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final int MAX_TEXT = 4_000;
+
+    private final byte[] secret;
+    private final String callbackUrl;
+
+    /** @param callbackUrl where notifications go; null disables them */
+    public GenericChannel(String secret, String callbackUrl) {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.callbackUrl = callbackUrl;
+    }
+
+    @Override
+    public String name() {
+        return "generic";
+    }
+
+    /** {@code v1=<hex>} for a body sent at {@code timestamp}; what clients put in the signature header. */
+    public static String sign(byte[] secret, long timestamp, String body) {
+        return "v1=" + HexFormat.of().formatHex(Signatures.hmacSha256(secret, timestamp + "." + body));
+    }
+
+    @Override
+    public void verify(InboundRequest request, Instant now) {
+        String timestampText = request.header(TIMESTAMP_HEADER)
+                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + TIMESTAMP_HEADER));
+        String signature = request.header(SIGNATURE_HEADER)
+                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + SIGNATURE_HEADER));
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampText);
+        } catch (NumberFormatException e) {
+            throw new ChannelException.Unauthorized(TIMESTAMP_HEADER + " is not Unix seconds");
+        }
+        if (Math.abs(now.getEpochSecond() - timestamp) > MAX_SKEW.toSeconds()) {
+            throw new ChannelException.Unauthorized("timestamp outside the 5-minute window");
+        }
+        if (!Signatures.constantTimeEquals(sign(secret, timestamp, request.body()), signature)) {
+            throw new ChannelException.Unauthorized("signature does not match");
+        }
+    }
+
+    @Override
+    public Optional<IncomingMessage> parse(InboundRequest request) {
+        JsonNode body = readObject(request.body());
+        String messageId = id(body, "messageId");
+        String conversationId = id(body, "conversationId");
+        String userId = id(body, "userId");
+        JsonNode text = body.get("text");
+        if (text == null || !text.isTextual() || text.asText().length() > MAX_TEXT) {
+            throw new ChannelException.BadRequest("text must be a string of at most " + MAX_TEXT + " characters");
+        }
+        long sentAt = request.header(TIMESTAMP_HEADER).map(Long::parseLong).orElse(0L);
+        return Optional.of(new IncomingMessage(name(), messageId, conversationId, userId, null, text.asText(),
+                new ReplyAddress(name(), Map.of("conversationId", conversationId)), sentAt));
+    }
+
+    @Override
+    public ChannelResponse render(IncomingMessage message, String markdown) {
+        ObjectNode reply = Json.MAPPER.createObjectNode()
+                .put("conversationId", message.conversationId())
+                .put("inReplyTo", message.messageId())
+                .put("text", markdown)
+                .put("format", "markdown");
+        return ChannelResponse.json(reply.toString());
+    }
+
+    @Override
+    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+        if (callbackUrl == null) {
+            return Optional.empty();
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("conversationId", address.field("conversationId"))
+                .put("text", markdown)
+                .put("format", "markdown");
+        // Signed like requests, so the receiver can check the notification came from us.
+        long timestamp = Instant.now().getEpochSecond();
+        String json = body.toString();
+        return Optional.of(new OutboundMessage(callbackUrl, "application/json", json,
+                Map.of(TIMESTAMP_HEADER, String.valueOf(timestamp), SIGNATURE_HEADER, sign(secret, timestamp, json))));
+    }
+
+    private static String id(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || !node.isTextual() || !ID.matcher(node.asText()).matches()) {
+            throw new ChannelException.BadRequest(field + " must be 1-128 letters, digits or ._:@-");
+        }
+        return node.asText();
+    }
+
+    static JsonNode readObject(String body) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new ChannelException.BadRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ChannelException.BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

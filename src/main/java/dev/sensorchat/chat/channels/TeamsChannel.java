@@ -1,0 +1,106 @@
+package dev.sensorchat.chat.channels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.common.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Microsoft Teams outgoing webhooks. Teams signs each activity with
+ * {@code Authorization: HMAC <base64 HMAC-SHA256 of the raw body>}, keyed with the base64-decoded
+ * security token shown when the webhook is created. The reply is a message activity in the
+ * response (Teams waits at most 5 seconds); notifications go to an incoming webhook URL.
+ */
+public final class TeamsChannel implements ChannelAdapter {
+
+    private static final Duration MAX_AGE = Duration.ofMinutes(5);
+
+    private final byte[] key;
+    private final String incomingWebhookUrl;
+
+    /**
+     * @param securityToken      the outgoing webhook's security token (base64)
+     * @param incomingWebhookUrl for notifications; null disables them
+     */
+    public TeamsChannel(String securityToken, String incomingWebhookUrl) {
+        this.key = Base64.getDecoder().decode(securityToken);
+        this.incomingWebhookUrl = incomingWebhookUrl;
+    }
+
+    @Override
+    public String name() {
+        return "teams";
+    }
+
+    /** {@code HMAC <base64>} for a body: what Teams sends. */
+    public static String sign(byte[] key, String body) {
+        return "HMAC " + Base64.getEncoder().encodeToString(Signatures.hmacSha256(key, body));
+    }
+
+    @Override
+    public void verify(InboundRequest request, Instant now) {
+        String authorization = request.header("Authorization")
+                .orElseThrow(() -> new ChannelException.Unauthorized("missing Authorization"));
+        if (!Signatures.constantTimeEquals(sign(key, request.body()), authorization)) {
+            throw new ChannelException.Unauthorized("HMAC does not match");
+        }
+        JsonNode timestamp = GenericChannel.readObject(request.body()).path("timestamp");
+        if (timestamp.isTextual()) {
+            try {
+                Instant sent = OffsetDateTime.parse(timestamp.asText()).toInstant();
+                if (Duration.between(sent, now).compareTo(MAX_AGE) > 0) {
+                    throw new ChannelException.Unauthorized("activity is older than 5 minutes");
+                }
+            } catch (DateTimeParseException e) {
+                throw new ChannelException.BadRequest("timestamp is not ISO-8601");
+            }
+        }
+    }
+
+    @Override
+    public Optional<IncomingMessage> parse(InboundRequest request) {
+        JsonNode activity = GenericChannel.readObject(request.body());
+        if (!"message".equals(activity.path("type").asText())) {
+            return Optional.empty();
+        }
+        String id = activity.path("id").asText("");
+        String conversationId = activity.path("conversation").path("id").asText("");
+        if (id.isEmpty() || conversationId.isEmpty()) {
+            throw new ChannelException.BadRequest("a message activity needs id and conversation.id");
+        }
+        JsonNode from = activity.path("from");
+        Instant sent = activity.path("timestamp").isTextual() ? OffsetDateTime.parse(activity.get("timestamp").asText()).toInstant() : null;
+        return Optional.of(new IncomingMessage(name(), id, conversationId, from.path("id").asText(""), from.path("name").asText(null),
+                plainText(activity.path("text").asText("")), new ReplyAddress(name(), Map.of("conversationId", conversationId)),
+                sent == null ? 0 : sent.getEpochSecond()));
+    }
+
+    /** Teams sends HTML with an {@code <at>} mention of the bot first; the bot wants the words. */
+    static String plainText(String html) {
+        return html.replaceAll("(?s)<at>.*?</at>", " ")
+                .replaceAll("<[^>]+>", " ")
+                .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+                .strip();
+    }
+
+    @Override
+    public ChannelResponse render(IncomingMessage message, String markdown) {
+        ObjectNode activity = Json.MAPPER.createObjectNode().put("type", "message").put("text", Markup.teams(markdown));
+        return ChannelResponse.json(activity.toString());
+    }
+
+    @Override
+    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+        if (incomingWebhookUrl == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new OutboundMessage(incomingWebhookUrl, "application/json",
+                Json.MAPPER.createObjectNode().put("text", Markup.teams(markdown)).toString()));
+    }
+}

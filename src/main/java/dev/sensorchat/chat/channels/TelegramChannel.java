@@ -1,0 +1,105 @@
+package dev.sensorchat.chat.channels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.common.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Telegram Bot API webhooks. Telegram sends each {@code Update} with the secret token given to
+ * {@code setWebhook} in {@code X-Telegram-Bot-Api-Secret-Token}; the reply goes back in the webhook
+ * response as a {@code sendMessage} call, and notifications go to {@code <api>/bot<token>/sendMessage}.
+ */
+public final class TelegramChannel implements ChannelAdapter {
+
+    static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+    private static final Duration MAX_AGE = Duration.ofMinutes(5);
+
+    private final String webhookSecret;
+    private final String apiBaseUrl;
+    private final String botToken;
+
+    /** @param botToken for notifications; null disables them */
+    public TelegramChannel(String webhookSecret, String apiBaseUrl, String botToken) {
+        this.webhookSecret = webhookSecret;
+        this.apiBaseUrl = apiBaseUrl.replaceAll("/+$", "");
+        this.botToken = botToken;
+    }
+
+    @Override
+    public String name() {
+        return "telegram";
+    }
+
+    @Override
+    public void verify(InboundRequest request, Instant now) {
+        String token = request.header(SECRET_HEADER).orElseThrow(() -> new ChannelException.Unauthorized("missing " + SECRET_HEADER));
+        if (!Signatures.constantTimeEquals(webhookSecret, token)) {
+            throw new ChannelException.Unauthorized("secret token does not match");
+        }
+        JsonNode message = message(GenericChannel.readObject(request.body()));
+        if (message != null) {
+            long sent = Math.max(message.path("date").asLong(0), message.path("edit_date").asLong(0));
+            if (sent > 0 && now.getEpochSecond() - sent > MAX_AGE.toSeconds()) {
+                throw new ChannelException.Unauthorized("message is older than 5 minutes");
+            }
+        }
+    }
+
+    @Override
+    public Optional<IncomingMessage> parse(InboundRequest request) {
+        JsonNode update = GenericChannel.readObject(request.body());
+        if (!update.path("update_id").isIntegralNumber()) {
+            throw new ChannelException.BadRequest("an Update needs an integer update_id");
+        }
+        JsonNode message = message(update);
+        if (message == null || !message.path("text").isTextual()) {
+            return Optional.empty(); // not a text message (a photo, a member change, ...): nothing to answer
+        }
+        JsonNode chatId = message.path("chat").path("id");
+        if (!chatId.isIntegralNumber() && !chatId.isTextual()) {
+            throw new ChannelException.BadRequest("message.chat.id is required");
+        }
+        JsonNode from = message.path("from");
+        String name = from.path("username").isTextual() ? from.get("username").asText() : from.path("first_name").asText(null);
+        return Optional.of(new IncomingMessage(name(), update.get("update_id").asText(), chatId.asText(),
+                from.path("id").asText(""), name, message.get("text").asText(),
+                new ReplyAddress(name(), Map.of("chatId", chatId.asText())), message.path("date").asLong(0)));
+    }
+
+    @Override
+    public ChannelResponse render(IncomingMessage message, String markdown) {
+        ObjectNode call = sendMessage(message.address().field("chatId"), markdown).put("method", "sendMessage");
+        return ChannelResponse.json(call.toString());
+    }
+
+    @Override
+    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+        if (botToken == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new OutboundMessage(apiBaseUrl + "/bot" + botToken + "/sendMessage", "application/json",
+                sendMessage(address.field("chatId"), markdown).toString()));
+    }
+
+    private static ObjectNode sendMessage(String chatId, String markdown) {
+        ObjectNode call = Json.MAPPER.createObjectNode();
+        if (chatId.matches("-?\\d+")) {
+            call.put("chat_id", Long.parseLong(chatId));
+        } else {
+            call.put("chat_id", chatId);
+        }
+        return call.put("text", Markup.telegramHtml(markdown)).put("parse_mode", "HTML");
+    }
+
+    private static JsonNode message(JsonNode update) {
+        JsonNode message = update.get("message");
+        if (message == null || !message.isObject()) {
+            message = update.get("edited_message");
+        }
+        return message != null && message.isObject() ? message : null;
+    }
+}

@@ -15,6 +15,18 @@ import dev.sensorchat.alerts.RuleCatalog;
 import dev.sensorchat.alerts.RuleService;
 import dev.sensorchat.alerts.RuleStateDocument;
 import dev.sensorchat.blob.BlobStore;
+import dev.sensorchat.chat.AlertNotifier;
+import dev.sensorchat.chat.ChatBot;
+import dev.sensorchat.chat.ChatDirectory;
+import dev.sensorchat.chat.ChatService;
+import dev.sensorchat.chat.ConversationDocument;
+import dev.sensorchat.chat.IdempotencyRecord;
+import dev.sensorchat.chat.OutboundSender;
+import dev.sensorchat.chat.channels.ChannelAdapter;
+import dev.sensorchat.chat.channels.GenericChannel;
+import dev.sensorchat.chat.channels.SlackChannel;
+import dev.sensorchat.chat.channels.TeamsChannel;
+import dev.sensorchat.chat.channels.TelegramChannel;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.config.BlobContainerNames;
@@ -34,6 +46,7 @@ import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosProvisioner;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.RetryPolicy;
+import dev.sensorchat.telemetry.AggregateReader;
 import dev.sensorchat.telemetry.TelemetryLimits;
 import dev.sensorchat.telemetry.TelemetryParser;
 import dev.sensorchat.telemetry.WindowDocument;
@@ -46,6 +59,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +85,16 @@ public final class AppContext implements AutoCloseable {
     public static final String HOUR_WINDOW_TTL_DAYS = "HOUR_WINDOW_TTL_DAYS";
     public static final String RULES_REFRESH_SECONDS = "RULES_REFRESH_SECONDS";
     public static final String TELEMETRY_WRITE_CONCURRENCY = "TELEMETRY_WRITE_CONCURRENCY";
+    public static final String DEVICE_SILENT_AFTER_MINUTES = "DEVICE_SILENT_AFTER_MINUTES";
+    public static final String GENERIC_WEBHOOK_SECRET = "GENERIC_WEBHOOK_SECRET";
+    public static final String GENERIC_CALLBACK_URL = "GENERIC_CALLBACK_URL";
+    public static final String TELEGRAM_WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET";
+    public static final String TELEGRAM_BOT_TOKEN = "TELEGRAM_BOT_TOKEN";
+    public static final String TELEGRAM_API_BASE_URL = "TELEGRAM_API_BASE_URL";
+    public static final String TEAMS_SECURITY_TOKEN = "TEAMS_SECURITY_TOKEN";
+    public static final String TEAMS_INCOMING_WEBHOOK_URL = "TEAMS_INCOMING_WEBHOOK_URL";
+    public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
+    public static final String SLACK_INCOMING_WEBHOOK_URL = "SLACK_INCOMING_WEBHOOK_URL";
 
     private static final Lazy<AppContext> SHARED = new Lazy<>(() -> new AppContext(AppSettings.fromEnvironment()));
     private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
@@ -102,6 +126,12 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<UploadProcessor> uploadProcessor = new Lazy<>(() -> new UploadProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofHours(settings().positiveInt(UPLOAD_MAX_AGE_HOURS, 168)))),
             telemetryWriter(), blobStore(blobContainers().deadLetters()), clock()));
+
+    private final Lazy<Map<String, ChannelAdapter>> chatChannels = new Lazy<>(this::buildChatChannels);
+    private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
+    private final Lazy<AlertNotifier> alertNotifier = new Lazy<>(() -> new AlertNotifier(
+            store(Containers.CONVERSATIONS, ConversationDocument.class), store(Containers.IDEMPOTENCY, IdempotencyRecord.class),
+            devices(), chatChannels(), new OutboundSender(), clock()));
 
     public AppContext(AppSettings settings) {
         this(settings, Clock.systemUTC());
@@ -154,6 +184,19 @@ public final class AppContext implements AutoCloseable {
 
     public UploadProcessor uploads() {
         return uploadProcessor.get();
+    }
+
+    public ChatService chat() {
+        return chatService.get();
+    }
+
+    public AlertNotifier alertNotifier() {
+        return alertNotifier.get();
+    }
+
+    /** The chat channels whose secrets are set, by route name. */
+    public Map<String, ChannelAdapter> chatChannels() {
+        return chatChannels.get();
     }
 
     /** Aggregates, for the query API. */
@@ -216,6 +259,35 @@ public final class AppContext implements AutoCloseable {
         if (cosmosClient.isBuilt()) {
             cosmosClient.get().close();
         }
+    }
+
+    private Map<String, ChannelAdapter> buildChatChannels() {
+        Map<String, ChannelAdapter> channels = new TreeMap<>();
+        settings.find(GENERIC_WEBHOOK_SECRET).ifPresent(secret -> channels.put("generic",
+                new GenericChannel(secret, settings.find(GENERIC_CALLBACK_URL).map(url -> settings.endpoint(GENERIC_CALLBACK_URL, url).toString()).orElse(null))));
+        settings.find(TELEGRAM_WEBHOOK_SECRET).ifPresent(secret -> channels.put("telegram", new TelegramChannel(secret,
+                settings.endpoint(TELEGRAM_API_BASE_URL, settings.get(TELEGRAM_API_BASE_URL, "https://api.telegram.org")).toString(),
+                settings.find(TELEGRAM_BOT_TOKEN).orElse(null))));
+        settings.find(TEAMS_SECURITY_TOKEN).ifPresent(token -> {
+            try {
+                channels.put("teams", new TeamsChannel(token, settings.find(TEAMS_INCOMING_WEBHOOK_URL)
+                        .map(url -> settings.endpoint(TEAMS_INCOMING_WEBHOOK_URL, url).toString()).orElse(null)));
+            } catch (IllegalArgumentException notBase64) {
+                throw new SettingException(TEAMS_SECURITY_TOKEN, "must be the base64 security token Teams showed for the outgoing webhook.");
+            }
+        });
+        settings.find(SLACK_SIGNING_SECRET).ifPresent(secret -> channels.put("slack", new SlackChannel(secret,
+                settings.find(SLACK_INCOMING_WEBHOOK_URL).map(url -> settings.endpoint(SLACK_INCOMING_WEBHOOK_URL, url).toString()).orElse(null))));
+        return Map.copyOf(channels);
+    }
+
+    private ChatService buildChatService() {
+        Map<String, ChannelAdapter> channels = chatChannels();
+        ChatBot bot = new ChatBot(new ChatDirectory(devices(), clock, Duration.ofSeconds(30)), new AggregateReader(windows()),
+                alerts(), rules(), store(Containers.CONVERSATIONS, ConversationDocument.class),
+                channel -> channels.containsKey(channel) && channels.get(channel).canNotify(), clock,
+                Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)));
+        return new ChatService(channels, bot, store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock);
     }
 
     private ExecutorService buildWriteExecutor() {

@@ -93,7 +93,7 @@ public final class RuleService {
     }
 
     /** Reads a rule from a request body; every problem found is reported, each with its field. */
-    Rule parse(String id, JsonNode body) {
+    public Rule parse(String id, JsonNode body) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
             throw ValidationException.of("", "the body must be a JSON object");

@@ -49,6 +49,14 @@ class FunctionContractIT {
             Map.entry("getRule", http("rules/{ruleId}", "GET", "FUNCTION")),
             Map.entry("replaceRule", http("rules/{ruleId}", "PUT", "FUNCTION")),
             Map.entry("deleteRule", http("rules/{ruleId}", "DELETE", "FUNCTION")),
+            Map.entry("chat", http("chat/{channel}", "POST", "ANONYMOUS")),
+            Map.entry("alertNotifications", """
+                    {"bindings": [
+                      {"type": "cosmosDBTrigger", "direction": "in", "name": "changes", "databaseName": "%COSMOS_DATABASE%",
+                       "containerName": "alerts", "connection": "CosmosDb", "leaseContainerName": "leases"} ],
+                     "retry": {"strategy": "exponentialBackoff", "maxRetryCount": 10,
+                               "minimumInterval": "00:00:05", "maximumInterval": "00:05:00"}}
+                    """),
             Map.entry("telemetry", """
                     {"bindings": [
                       {"type": "eventHubTrigger", "direction": "in", "name": "events", "dataType": "string",

@@ -32,4 +32,7 @@ public interface ChannelAdapter {
 
     /** A notification to the conversation at {@code address}, or empty if this channel cannot send one. */
     Optional<OutboundMessage> outbound(ReplyAddress address, String markdown);
+
+    /** Whether notifications are configured for this channel (its outbound URL or token is set). */
+    boolean canNotify();
 }

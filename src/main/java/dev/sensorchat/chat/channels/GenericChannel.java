@@ -95,6 +95,11 @@ public final class GenericChannel implements ChannelAdapter {
     }
 
     @Override
+    public boolean canNotify() {
+        return callbackUrl != null;
+    }
+
+    @Override
     public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
         if (callbackUrl == null) {
             return Optional.empty();

@@ -87,6 +87,11 @@ public final class SlackChannel implements ChannelAdapter {
     }
 
     @Override
+    public boolean canNotify() {
+        return incomingWebhookUrl != null;
+    }
+
+    @Override
     public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
         if (incomingWebhookUrl == null) {
             return Optional.empty();

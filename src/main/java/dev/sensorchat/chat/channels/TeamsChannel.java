@@ -96,6 +96,11 @@ public final class TeamsChannel implements ChannelAdapter {
     }
 
     @Override
+    public boolean canNotify() {
+        return incomingWebhookUrl != null;
+    }
+
+    @Override
     public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
         if (incomingWebhookUrl == null) {
             return Optional.empty();

@@ -77,6 +77,11 @@ public final class TelegramChannel implements ChannelAdapter {
     }
 
     @Override
+    public boolean canNotify() {
+        return botToken != null;
+    }
+
+    @Override
     public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
         if (botToken == null) {
             return Optional.empty();

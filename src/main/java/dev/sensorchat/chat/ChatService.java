@@ -1,0 +1,129 @@
+package dev.sensorchat.chat;
+
+import dev.sensorchat.chat.channels.ChannelAdapter;
+import dev.sensorchat.chat.channels.ChannelException;
+import dev.sensorchat.chat.channels.ChannelResponse;
+import dev.sensorchat.chat.channels.InboundRequest;
+import dev.sensorchat.chat.channels.IncomingMessage;
+import dev.sensorchat.common.Json;
+import dev.sensorchat.storage.CosmosStore;
+import dev.sensorchat.storage.StoreException;
+import dev.sensorchat.storage.Stored;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One webhook delivery, end to end: find the channel, verify, parse, answer once, render.
+ *
+ * <p>Nothing happens before verification: a missing or forged signature gets 401 and no record,
+ * no conversation, no effect. Platforms retry deliveries, so each one is claimed in the
+ * idempotency container under the platform's message id before the bot runs; a retry finds the
+ * claim and gets the first answer.
+ */
+public final class ChatService {
+
+    static final Duration TAKE_OVER_AFTER = Duration.ofMinutes(1);
+    private static final Duration WAIT_FOR_FIRST_ATTEMPT = Duration.ofSeconds(3);
+
+    private final Map<String, ChannelAdapter> channels;
+    private final ChatBot bot;
+    private final CosmosStore<IdempotencyRecord> records;
+    private final Clock clock;
+
+    public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, CosmosStore<IdempotencyRecord> records, Clock clock) {
+        this.channels = Map.copyOf(channels);
+        this.bot = bot;
+        this.records = records;
+        this.clock = clock;
+    }
+
+    public ChannelResponse handle(String channelName, InboundRequest request) {
+        ChannelAdapter channel = channels.get(channelName);
+        if (channel == null) {
+            return problem(404, "Not found", "No chat channel '" + channelName + "' is configured here.");
+        }
+        IncomingMessage message;
+        try {
+            channel.verify(request, clock.instant());
+            Optional<IncomingMessage> parsed = channel.parse(request);
+            if (parsed.isEmpty()) {
+                return channel.acknowledge();
+            }
+            message = parsed.get();
+        } catch (ChannelException.Unauthorized e) {
+            return problem(401, "Unauthorized", e.getMessage());
+        } catch (ChannelException.BadRequest e) {
+            return problem(400, "Malformed request", e.getMessage());
+        }
+        return answerOnce(channel, message);
+    }
+
+    private ChannelResponse answerOnce(ChannelAdapter channel, IncomingMessage message) {
+        String id = "chat-" + ChatBot.sha256(message.channel() + "\n" + message.messageId());
+        Instant now = clock.instant();
+        Stored<IdempotencyRecord> claim;
+        try {
+            claim = records.create(IdempotencyRecord.claim(id, "chat", now));
+        } catch (StoreException.Conflict retried) {
+            Optional<Stored<IdempotencyRecord>> earlier = awaitEarlierAttempt(id);
+            if (earlier.isEmpty()) {
+                return channel.render(message, "Still working on that message; the answer will follow.");
+            }
+            if (earlier.get().value().isDone()) {
+                IdempotencyRecord done = earlier.get().value();
+                return new ChannelResponse(done.status(), done.contentType(), done.body());
+            }
+            // The earlier attempt died without finishing: take over its claim.
+            claim = records.replace(IdempotencyRecord.claim(id, "chat", now), earlier.get().etag());
+        }
+        try {
+            ChannelResponse response = channel.render(message, bot.reply(message));
+            records.replace(claim.value().done(response.status(), response.contentType(), response.body()), claim.etag());
+            return response;
+        } catch (RuntimeException failure) {
+            records.delete(id, id); // let the platform's retry run it again
+            throw failure;
+        }
+    }
+
+    /** Waits briefly for a concurrent first attempt; empty while it is still running. */
+    private Optional<Stored<IdempotencyRecord>> awaitEarlierAttempt(String id) {
+        Instant giveUp = clock.instant().plus(WAIT_FOR_FIRST_ATTEMPT);
+        while (true) {
+            Optional<Stored<IdempotencyRecord>> record = records.find(id, id);
+            if (record.isEmpty()) {
+                return Optional.empty(); // the first attempt failed and released its claim; the next retry runs
+            }
+            IdempotencyRecord value = record.get().value();
+            if (value.isDone() || clock.instant().isAfter(value.claimedAt().plus(TAKE_OVER_AFTER))) {
+                return record;
+            }
+            if (clock.instant().isAfter(giveUp)) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static ChannelResponse problem(int status, String title, String detail) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        try {
+            return new ChannelResponse(status, "application/problem+json; charset=utf-8", Json.MAPPER.writeValueAsString(problem));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sensorchat.testing;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.chat.channels.GenericChannel;
+import dev.sensorchat.chat.channels.SlackChannel;
+import dev.sensorchat.chat.channels.TeamsChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Webhook deliveries as each platform sends them, built from the payload fixtures in
+ * {@code src/test/resources/chat/} and signed with test secrets: correctly, forged, not at all, or
+ * with an expired timestamp.
+ */
+public final class ChatDeliveries {
+
+    public enum Signing { VALID, FORGED, MISSING, EXPIRED }
+
+    public static final String GENERIC_SECRET = "generic-test-secret-0123456789";
+    public static final String TELEGRAM_SECRET = "telegram-test-secret-0123456789";
+    public static final byte[] TEAMS_KEY = "teams-test-key-0123456789abcdef!".getBytes(StandardCharsets.UTF_8);
+    public static final String SLACK_SECRET = "slack-test-secret-0123456789";
+    private static final long EXPIRED_SECONDS = 6 * 60;
+
+    /** A delivery: headers and raw body. */
+    public record Delivery(String channel, Map<String, String> headers, String body) {
+        public TestHttpRequest asHttpRequest() {
+            TestHttpRequest request = TestHttpRequest.post("http://localhost:7071/api/chat/" + channel, body);
+            headers.forEach(request::header);
+            return request;
+        }
+    }
+
+    private ChatDeliveries() {
+    }
+
+    /** App settings that enable every channel; outbound URLs point at {@code outboundBase} when given. */
+    public static Map<String, String> settings(String outboundBase) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(AppContext.GENERIC_WEBHOOK_SECRET, GENERIC_SECRET);
+        settings.put(AppContext.TELEGRAM_WEBHOOK_SECRET, TELEGRAM_SECRET);
+        settings.put(AppContext.TEAMS_SECURITY_TOKEN, Base64.getEncoder().encodeToString(TEAMS_KEY));
+        settings.put(AppContext.SLACK_SIGNING_SECRET, SLACK_SECRET);
+        if (outboundBase != null) {
+            settings.put(AppContext.GENERIC_CALLBACK_URL, outboundBase + "/generic");
+            settings.put(AppContext.TELEGRAM_API_BASE_URL, outboundBase + "/telegram");
+            settings.put(AppContext.TELEGRAM_BOT_TOKEN, "123456:test-bot-token");
+            settings.put(AppContext.TEAMS_INCOMING_WEBHOOK_URL, outboundBase + "/teams");
+            settings.put(AppContext.SLACK_INCOMING_WEBHOOK_URL, outboundBase + "/slack");
+        }
+        return settings;
+    }
+
+    public static Delivery generic(String messageId, String conversationId, String text, Signing signing, Instant now) {
+        String body = fixture("generic-message.json").replace("${ID}", messageId).replace("\"ops-room\"", quote(conversationId))
+                .replace("${TEXT}", quote(text));
+        long timestamp = (signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now).getEpochSecond();
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
+        if (signing != Signing.MISSING) {
+            headers.put(GenericChannel.TIMESTAMP_HEADER, String.valueOf(timestamp));
+            byte[] key = signing == Signing.FORGED ? "not-the-secret".getBytes(StandardCharsets.UTF_8) : GENERIC_SECRET.getBytes(StandardCharsets.UTF_8);
+            headers.put(GenericChannel.SIGNATURE_HEADER, GenericChannel.sign(key, timestamp, body));
+        }
+        return new Delivery("generic", headers, body);
+    }
+
+    public static Delivery telegram(long updateId, String text, Signing signing, Instant now) {
+        long date = (signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now).getEpochSecond();
+        String body = fixture("telegram-update.json").replace("${ID}", String.valueOf(updateId))
+                .replace("${DATE}", String.valueOf(date)).replace("${TEXT}", quote(text));
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
+        if (signing != Signing.MISSING) {
+            headers.put("X-Telegram-Bot-Api-Secret-Token", signing == Signing.FORGED ? "guessed-secret" : TELEGRAM_SECRET);
+        }
+        return new Delivery("telegram", headers, body);
+    }
+
+    public static Delivery teams(String activityId, String text, Signing signing, Instant now) {
+        Instant sent = signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now;
+        String escaped = quote(text).substring(1, quote(text).length() - 1);
+        String body = fixture("teams-activity.json").replace("${ID}", activityId).replace("${TIMESTAMP}", sent.toString())
+                .replace("${TEXT_ESCAPED}", escaped);
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
+        if (signing != Signing.MISSING) {
+            byte[] key = signing == Signing.FORGED ? "some-other-key".getBytes(StandardCharsets.UTF_8) : TEAMS_KEY;
+            headers.put("Authorization", TeamsChannel.sign(key, body));
+        }
+        return new Delivery("teams", headers, body);
+    }
+
+    public static Delivery slack(String triggerId, String text, Signing signing, Instant now) {
+        String body = fixture("slack-command.form").replace("${ID}", URLEncoder.encode(triggerId, StandardCharsets.UTF_8))
+                .replace("${TEXT}", URLEncoder.encode(text, StandardCharsets.UTF_8));
+        long timestamp = (signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now).getEpochSecond();
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        if (signing != Signing.MISSING) {
+            headers.put("X-Slack-Request-Timestamp", String.valueOf(timestamp));
+            byte[] key = signing == Signing.FORGED ? "wrong".getBytes(StandardCharsets.UTF_8) : SLACK_SECRET.getBytes(StandardCharsets.UTF_8);
+            headers.put("X-Slack-Signature", SlackChannel.sign(key, timestamp, body));
+        }
+        return new Delivery("slack", headers, body);
+    }
+
+    private static String quote(String text) {
+        return new TextNode(text).toString();
+    }
+
+    private static String fixture(String name) {
+        try (InputStream in = ChatDeliveries.class.getResourceAsStream("/chat/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

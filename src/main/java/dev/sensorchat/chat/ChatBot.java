@@ -309,7 +309,7 @@ public final class ChatBot {
         String id = "r-" + sha256(conversationKey(message) + "\n" + message.messageId()).substring(0, 8);
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("id", id);
-        json.put("name", draft.metric() + " " + draft.operator().symbol() + " " + Texts.number(draft.threshold()) + scopeText(draft.scope()));
+        json.put("name", draft.metric() + " " + draft.operator().symbol() + " " + Texts.number(draft.threshold()));
         ObjectNode scope = json.putObject("scope").put("kind", draft.scope().kind().label());
         if (draft.scope().value() != null) {
             scope.put("value", draft.scope().value());

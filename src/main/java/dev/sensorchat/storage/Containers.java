@@ -23,9 +23,9 @@ public final class Containers {
     /** Alert rules; few, read all at once. Deleted rules linger briefly with their own ttl. */
     public static final ContainerSpec RULES = new ContainerSpec("rules", "/id", -1, List.of());
 
-    /** Chat conversation state and subscriptions. */
-    public static final ContainerSpec CONVERSATIONS =
-            new ContainerSpec("conversations", "/conversationId", -1, List.of("/state/*"));
+    /** Chat conversation state and subscriptions; only the subscriptions are ever queried. */
+    public static final ContainerSpec CONVERSATIONS = new ContainerSpec("conversations", "/conversationId", -1,
+            List.of("/address/*", "/pending/*", "/lastRange/*", "/budget/*"));
 
     /** Index of generated reports; the reports themselves are blobs. */
     public static final ContainerSpec REPORTS = new ContainerSpec("reports", "/id", null, List.of());

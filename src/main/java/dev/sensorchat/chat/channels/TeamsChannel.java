@@ -86,6 +86,7 @@ public final class TeamsChannel implements ChannelAdapter {
         return html.replaceAll("(?s)<at>.*?</at>", " ")
                 .replaceAll("<[^>]+>", " ")
                 .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+                .replaceAll("\\s+", " ")
                 .strip();
     }
 

@@ -1,0 +1,88 @@
+package dev.sensorchat.chat.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChannelAdaptersTest {
+
+    @Test
+    void slackSignatureMatchesSlacksOwnExample() {
+        // The worked example of Slack's "Verifying requests from Slack" guide.
+        String body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+                + "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+                + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+                + "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+        assertEquals("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+                SlackChannel.sign("8f742231b10e8888abcd99yyyzzz85a5".getBytes(StandardCharsets.UTF_8), 1531420618, body));
+
+        SlackChannel slack = new SlackChannel("8f742231b10e8888abcd99yyyzzz85a5", null);
+        InboundRequest request = new InboundRequest(Map.of("X-Slack-Request-Timestamp", "1531420618",
+                "X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"), body);
+        slack.verify(request, Instant.ofEpochSecond(1531420618 + 60));
+        assertThrows(ChannelException.Unauthorized.class, () -> slack.verify(request, Instant.ofEpochSecond(1531420618 + 301)));
+        assertThrows(ChannelException.Unauthorized.class, () -> slack.verify(new InboundRequest(request.headers(), body + "x"),
+                Instant.ofEpochSecond(1531420618)));
+        IncomingMessage message = slack.parse(request).orElseThrow();
+        assertEquals("398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c", message.messageId());
+        assertEquals("T1DC2JH3J:G8PSS9T3V", message.conversationId());
+        assertEquals("roadrunner", message.userName());
+    }
+
+    @Test
+    void genericSignatureIsWhatTheReadmeRecipeComputes() {
+        // README: printf '%s' "$TS.$BODY" | openssl dgst -sha256 -hmac "$SECRET" -hex
+        String body = "{\"messageId\":\"m-1\",\"conversationId\":\"ops\",\"userId\":\"ana\",\"text\":\"status boiler-1\"}";
+        assertEquals("v1=a515dcc747b6e7d562786dc90aece77e8ef5337f6e01b78fdc4e958f88e6f59a",
+                GenericChannel.sign("generic-test-secret-0123456789".getBytes(StandardCharsets.UTF_8), 1795341905, body));
+    }
+
+    @Test
+    void constantTimeComparisonHandlesMissingValues() {
+        assertTrue(Signatures.constantTimeEquals("abc", "abc"));
+        assertFalse(Signatures.constantTimeEquals("abc", "abd"));
+        assertFalse(Signatures.constantTimeEquals("abc", null));
+        assertFalse(Signatures.constantTimeEquals("abc", "abcd"));
+    }
+
+    @Test
+    void markupIsEscapedForEachPlatform() {
+        String markdown = "**Boiler <1>** `al-01` & <script>";
+        assertEquals("<b>Boiler &lt;1&gt;</b> <code>al-01</code> &amp; &lt;script&gt;", Markup.telegramHtml(markdown));
+        assertEquals("*Boiler &lt;1&gt;* `al-01` &amp; &lt;script&gt;", Markup.slack(markdown));
+        assertEquals("line one\n\nline two", Markup.teams("line one\nline two"));
+        assertEquals("Boiler <1> al-01 & <script>", Markup.plain(markdown));
+    }
+
+    @Test
+    void teamsMentionsAndHtmlAreStripped() {
+        assertEquals("status boiler-1", TeamsChannel.plainText("<at>Sensorchat</at>&nbsp;status <b>boiler-1</b>"));
+    }
+
+    @Test
+    void telegramUpdatesWithoutTextNeedNoAnswer() {
+        TelegramChannel telegram = new TelegramChannel("s", "https://api.telegram.org", null);
+        String sticker = "{\"update_id\": 7, \"message\": {\"message_id\": 1, \"date\": 1, \"chat\": {\"id\": 5}, \"sticker\": {}}}";
+        assertTrue(telegram.parse(new InboundRequest(Map.of(), sticker)).isEmpty());
+        String member = "{\"update_id\": 8, \"my_chat_member\": {}}";
+        assertTrue(telegram.parse(new InboundRequest(Map.of(), member)).isEmpty());
+        assertThrows(ChannelException.BadRequest.class, () -> telegram.parse(new InboundRequest(Map.of(), "{\"message\": {}}")));
+        assertFalse(telegram.canNotify());
+    }
+
+    @Test
+    void genericMessagesNeedWellFormedIds() {
+        GenericChannel generic = new GenericChannel("secret", null);
+        assertThrows(ChannelException.BadRequest.class, () -> generic.parse(new InboundRequest(Map.of(),
+                "{\"messageId\": \"a b\", \"conversationId\": \"c\", \"userId\": \"u\", \"text\": \"hi\"}")));
+        assertThrows(ChannelException.BadRequest.class, () -> generic.parse(new InboundRequest(Map.of(),
+                "{\"messageId\": \"a\", \"conversationId\": \"c\", \"userId\": \"u\", \"text\": 7}")));
+        assertTrue(generic.outbound(new ReplyAddress("generic", Map.of("conversationId", "c")), "hi").isEmpty(), "no callback configured");
+    }
+}

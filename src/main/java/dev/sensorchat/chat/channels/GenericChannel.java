@@ -51,22 +51,7 @@ public final class GenericChannel implements ChannelAdapter {
 
     @Override
     public void verify(InboundRequest request, Instant now) {
-        String timestampText = request.header(TIMESTAMP_HEADER)
-                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + TIMESTAMP_HEADER));
-        String signature = request.header(SIGNATURE_HEADER)
-                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + SIGNATURE_HEADER));
-        long timestamp;
-        try {
-            timestamp = Long.parseLong(timestampText);
-        } catch (NumberFormatException e) {
-            throw new ChannelException.Unauthorized(TIMESTAMP_HEADER + " is not Unix seconds");
-        }
-        if (Math.abs(now.getEpochSecond() - timestamp) > MAX_SKEW.toSeconds()) {
-            throw new ChannelException.Unauthorized("timestamp outside the 5-minute window");
-        }
-        if (!Signatures.constantTimeEquals(sign(secret, timestamp, request.body()), signature)) {
-            throw new ChannelException.Unauthorized("signature does not match");
-        }
+        Signatures.verifyTimestamped(request, TIMESTAMP_HEADER, SIGNATURE_HEADER, now, MAX_SKEW, timestamp -> sign(secret, timestamp, request.body()));
     }
 
     @Override

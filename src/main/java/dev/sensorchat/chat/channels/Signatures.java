@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.LongFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,6 +23,30 @@ public final class Signatures {
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * Verifies a timestamped HMAC scheme (generic, Slack): both headers present, the timestamp (Unix
+     * seconds) within {@code maxSkew} of now, and the signature equal to {@code expected} of it.
+     */
+    public static void verifyTimestamped(InboundRequest request, String timestampHeader, String signatureHeader, Instant now,
+                                         Duration maxSkew, LongFunction<String> expected) {
+        String timestampText = request.header(timestampHeader)
+                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + timestampHeader));
+        String signature = request.header(signatureHeader)
+                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + signatureHeader));
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampText);
+        } catch (NumberFormatException e) {
+            throw new ChannelException.Unauthorized(timestampHeader + " is not Unix seconds");
+        }
+        if (Math.abs(now.getEpochSecond() - timestamp) > maxSkew.toSeconds()) {
+            throw new ChannelException.Unauthorized("timestamp outside the " + maxSkew.toMinutes() + "-minute window");
+        }
+        if (!constantTimeEquals(expected.apply(timestamp), signature)) {
+            throw new ChannelException.Unauthorized("signature does not match");
         }
     }
 

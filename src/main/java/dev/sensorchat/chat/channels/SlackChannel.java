@@ -43,22 +43,7 @@ public final class SlackChannel implements ChannelAdapter {
 
     @Override
     public void verify(InboundRequest request, Instant now) {
-        String timestampText = request.header(TIMESTAMP_HEADER)
-                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + TIMESTAMP_HEADER));
-        String signature = request.header(SIGNATURE_HEADER)
-                .orElseThrow(() -> new ChannelException.Unauthorized("missing " + SIGNATURE_HEADER));
-        long timestamp;
-        try {
-            timestamp = Long.parseLong(timestampText);
-        } catch (NumberFormatException e) {
-            throw new ChannelException.Unauthorized(TIMESTAMP_HEADER + " is not Unix seconds");
-        }
-        if (Math.abs(now.getEpochSecond() - timestamp) > MAX_AGE.toSeconds()) {
-            throw new ChannelException.Unauthorized("request is older than 5 minutes");
-        }
-        if (!Signatures.constantTimeEquals(sign(signingSecret, timestamp, request.body()), signature)) {
-            throw new ChannelException.Unauthorized("signature does not match");
-        }
+        Signatures.verifyTimestamped(request, TIMESTAMP_HEADER, SIGNATURE_HEADER, now, MAX_AGE, timestamp -> sign(signingSecret, timestamp, request.body()));
     }
 
     @Override

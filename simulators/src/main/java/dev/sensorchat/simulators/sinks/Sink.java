@@ -1,0 +1,23 @@
+package dev.sensorchat.simulators.sinks;
+
+import dev.sensorchat.simulators.devices.SimEvent;
+import java.util.List;
+
+/**
+ * Where events go. A sink reports every event it was handed to {@link Outcomes}, as acknowledged or
+ * as failed with a reason, at the latest when {@link #flush()} returns: nothing is dropped silently.
+ * Implementations retry transient failures themselves.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** Sends a batch, in order; blocks while the destination is saturated (that is the backpressure). */
+    void send(List<SimEvent> batch) throws Exception;
+
+    /** Sends whatever is buffered and waits for the destination's answers. */
+    default void flush() throws Exception {
+    }
+
+    /** Flushes and releases the connection. */
+    @Override
+    void close() throws Exception;
+}

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * POSTs events to an HTTP endpoint (the local host's Event Hubs endpoint): per device, in order, a
- * JSON array of events with {@code ?partitionKey=<deviceId>}, as Event Hubs partitions by key.
+ * POSTs events to an HTTP endpoint (the local host's Event Hubs endpoint): per device, in order,
+ * the event bodies as NDJSON (one event per line, so a malformed body travels as it is) with
+ * {@code ?partitionKey=<deviceId>}, as Event Hubs partitions by key.
  * Retries network errors, 429 and 5xx with backoff (honouring Retry-After); a 4xx is a failure.
  * Every group is tried, and a batch with a failed group ends in an exception once all are reported.
  */
@@ -47,13 +48,11 @@ public final class HttpSink implements Sink {
         IOException firstFailure = null;
         for (var group : byDevice.entrySet()) {
             List<SimEvent> events = group.getValue();
-            StringBuilder body = new StringBuilder(events.size() * 160).append('[');
-            for (int i = 0; i < events.size(); i++) {
-                body.append(i == 0 ? "" : ",").append(events.get(i).line());
-            }
+            StringBuilder body = new StringBuilder(events.size() * 160);
+            events.forEach(event -> body.append(event.line()).append('\n'));
             long started = System.nanoTime();
             try {
-                post(body.append(']').toString(), group.getKey());
+                post(body.toString(), group.getKey());
                 outcomes.acknowledged(events.size(), System.nanoTime() - started);
             } catch (IOException e) {
                 outcomes.failed(events.size(), e.getMessage());
@@ -73,7 +72,7 @@ public final class HttpSink implements Sink {
             String problem;
             try {
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {

@@ -1,0 +1,116 @@
+package dev.sensorchat.simulators.sinks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.sensorchat.simulators.SimulatorsCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The http target against a real local HTTP server, as the local host's Event Hubs endpoint would receive it. */
+class HttpTargetTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpServer server;
+    private final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger requests = new AtomicInteger();
+    /** Status codes to answer with first, in turn, before answering 202. */
+    private final List<Integer> script = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/admin/eventhubs/telemetry", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status = script.isEmpty() ? 202 : script.remove(0);
+            if (status == 202) {
+                String key = URLDecoder.decode(exchange.getRequestURI().getQuery().replaceFirst("^partitionKey=", ""), StandardCharsets.UTF_8);
+                assertEquals("application/x-ndjson", exchange.getRequestHeaders().getFirst("Content-Type"));
+                for (String event : new String(body, StandardCharsets.UTF_8).split("\n")) {
+                    assertTrue(event.startsWith("{\"deviceId\":\"" + key), "the partition key is the device: " + event);
+                    received.add(event);
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/admin/eventhubs/telemetry";
+    }
+
+    private int run(Path expected, String... extra) {
+        List<String> args = new ArrayList<>(List.of("devices", "--devices", "12", "--duration", "10m", "--speed", "0", "--seed", "4",
+                "--start", "2026-11-22T00:00:00Z", "--batch-size", "50", "--malformed-rate", "0.05", "--duplicate-rate", "0.05"));
+        args.addAll(List.of(extra));
+        if (expected != null) { // the same run to a file, for comparison
+            List<String> toFile = new ArrayList<>(args);
+            toFile.addAll(List.of("--target", "file", "--file", expected.toString()));
+            assertEquals(0, SimulatorsCli.commandLine().execute(toFile.toArray(String[]::new)));
+        }
+        args.addAll(List.of("--target", "http", "--url", url()));
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            return SimulatorsCli.commandLine().execute(args.toArray(String[]::new));
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void everyEventArrivesOnceInOrderPerDeviceWithTheDeviceAsPartitionKey() throws Exception {
+        Path expected = dir.resolve("expected.ndjson");
+        assertEquals(0, run(expected));
+        List<String> sent = Files.readAllLines(expected); // malformed events included, as they are
+        assertEquals(sent.stream().sorted().toList(), received.stream().sorted().toList());
+        assertTrue(sent.size() > 12 * 55);
+        for (String device : List.of("thermostat-1", "air-2", "machine-3")) {
+            assertEquals(sent.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(),
+                    received.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(), "in order");
+        }
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedWithoutLosingOrDoublingEvents() throws Exception {
+        script.addAll(List.of(429, 503, 500));
+        Path expected = dir.resolve("expected.ndjson");
+        assertEquals(0, run(expected));
+        assertEquals(Files.readAllLines(expected).stream().sorted().toList(), received.stream().sorted().toList());
+        assertTrue(requests.get() > 3);
+    }
+
+    @Test
+    void aRefusalIsReportedAsFailedAndTheRunExitsWithOne() {
+        script.addAll(Collections.nCopies(1_000, 400));
+        assertEquals(1, run(null, "--events", "30"));
+        assertTrue(received.isEmpty());
+    }
+}

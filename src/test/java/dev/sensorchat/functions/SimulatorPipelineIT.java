@@ -1,0 +1,213 @@
+package dev.sensorchat.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.blob.BlobStore;
+import dev.sensorchat.common.Json;
+import dev.sensorchat.config.BlobContainerNames;
+import dev.sensorchat.telemetry.MetricStats;
+import dev.sensorchat.telemetry.Resolution;
+import dev.sensorchat.telemetry.WindowDocument;
+import dev.sensorchat.testing.LocalAzure;
+import dev.sensorchat.testing.LocalAzureExtension;
+import dev.sensorchat.testing.TestExecutionContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulators (their jar, run as a separate process: device software shares no code with the
+ * backend) against the pipeline: the backend accepts exactly the events the simulators mean to be
+ * valid, rejects each malformed one with the reason the simulator intended, and ends up with the
+ * simulators' ground truth, through the Event Hub trigger and through blob uploads.
+ */
+@ExtendWith(LocalAzureExtension.class)
+class SimulatorPipelineIT {
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    private static final String DEAD_LETTERS = "deadletters-" + RUN;
+    private static final String UPLOADS = "uploads-" + RUN;
+    private static final int PARTITIONS = 4;
+
+    private static AppContext app;
+    private static LocalAzure servers;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open(LocalAzure azure) {
+        servers = azure;
+        app = azure.newAppContext(Map.of(BlobContainerNames.DEADLETTER_CONTAINER, DEAD_LETTERS, BlobContainerNames.UPLOADS_CONTAINER, UPLOADS));
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    /** Runs the simulators' jar; returns its summary (--summary-json). */
+    private JsonNode simulate(String... args) throws Exception {
+        Path summary = dir.resolve("summary-" + UUID.randomUUID() + ".json");
+        Path log = dir.resolve("simulator.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", simulatorsJar().toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--summary-json", summary.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the simulator finished");
+        } finally {
+            process.destroyForcibly();
+        }
+        assertEquals(0, process.exitValue(), Files.readString(log));
+        return Json.MAPPER.readTree(summary.toFile());
+    }
+
+    static Path simulatorsJar() {
+        Path jar = Path.of(System.getProperty("sensorchat.simulators.jar", "simulators/target/sensorchat-simulators.jar"));
+        assertTrue(Files.isRegularFile(jar), "the simulators are built first (mvn verify builds them): " + jar);
+        return jar;
+    }
+
+    /** Every scenario at once, on devices named for this run, readings from {@code start} for 20 minutes. */
+    private static List<String> fleet(Instant start) {
+        return List.of("devices", "--devices", "24", "--interval", "15s", "--duration", "20m", "--speed", "0", "--seed", "17",
+                "--start", start.toString(), "--progress", "never",
+                "--prefix", "thermostat=th" + RUN + ",air-quality=aq" + RUN + ",machine=mc" + RUN,
+                "--duplicate-rate", "0.03", "--out-of-order-rate", "0.03", "--late-rate", "0.03", "--malformed-rate", "0.03",
+                "--anomaly-rate", "0.01", "--with-meta", "--fault", "th" + RUN + "-2 overheats at +5m for 3m");
+    }
+
+    private static String[] with(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void eventHubDeliveryOfASimulatedStreamEndsAtTheGroundTruth() throws Exception {
+        Path events = dir.resolve("events.ndjson");
+        Path truth = dir.resolve("truth.json");
+        JsonNode summary = simulate(with(fleet(Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(30, ChronoUnit.MINUTES)),
+                "--target", "file", "--file", events.toString(), "--ground-truth", truth.toString()));
+
+        // Shape the stream as Event Hubs delivers it: partitioned by device, sequence numbers per
+        // partition, enqueued when sent (the simulated clock), in batches of up to 100.
+        TelemetryFunction function = new TelemetryFunction(app::eventHubBatches);
+        Map<Integer, List<String>> partitions = new TreeMap<>();
+        Map<Integer, List<Instant>> enqueued = new TreeMap<>();
+        long clock = 0;
+        for (String line : Files.readAllLines(events)) {
+            clock = Math.max(clock, timestampOf(line));
+            int partition = Math.floorMod(deviceOf(line).hashCode(), PARTITIONS);
+            partitions.computeIfAbsent(partition, p -> new ArrayList<>()).add(line);
+            enqueued.computeIfAbsent(partition, p -> new ArrayList<>()).add(Instant.ofEpochMilli(clock + 50));
+        }
+        int deadLettered = 0;
+        for (var partition : partitions.entrySet()) {
+            List<String> bodies = partition.getValue();
+            for (int from = 0; from < bodies.size(); from += 100) {
+                int to = Math.min(bodies.size(), from + 100);
+                @SuppressWarnings("unchecked")
+                Map<String, Object>[] properties = new Map[to - from];
+                for (int i = from; i < to; i++) {
+                    properties[i - from] = Map.of("SequenceNumber", (long) i, "EnqueuedTimeUtc", enqueued.get(partition.getKey()).get(i).toString(),
+                            "Offset", String.valueOf(i * 400L), "PartitionKey", deviceOf(bodies.get(i)));
+                }
+                TestExecutionContext context = new TestExecutionContext("telemetry");
+                function.run(bodies.subList(from, to).toArray(String[]::new),
+                        Map.of("PartitionId", String.valueOf(partition.getKey()), "EventHubName", "telemetry"), properties, context);
+                deadLettered += Integer.parseInt(context.loggedMessages().get(0).replaceAll(".*deadLettered=(\\d+).*", "$1"));
+            }
+        }
+
+        assertEquals(summary.get("malformed").asLong(), deadLettered, "exactly the malformed events are rejected");
+        BlobStore deadLetters = app.blobStore(DEAD_LETTERS);
+        Set<String> reasons = new HashSet<>();
+        for (String name : deadLetters.list("eventhub/")) {
+            reasons.add(Json.MAPPER.readTree(deadLetters.get(name).orElseThrow()).get("reason").asText());
+        }
+        assertEquals(Set.of("invalid_json", "non_finite_value", "invalid_device_id", "missing_field"), reasons,
+                "each kind of malformed event gets the reason the simulator meant");
+        assertMinuteWindowsEqual(truth);
+    }
+
+    @Test
+    void blobUploadsFromSimulatedGatewaysEndAtTheGroundTruth() throws Exception {
+        Path truth = dir.resolve("truth.json");
+        List<String> fleet = new ArrayList<>(fleet(Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(50, ChronoUnit.MINUTES)));
+        fleet.replaceAll(arg -> arg.replace(RUN, RUN + "b")); // other devices than the Event Hub test's
+        JsonNode summary = simulate(with(fleet, "--target", "blob", "--blob-connection-string", servers.storageConnectionString(),
+                "--container", UPLOADS, "--blob-format", "csv", "--gateways", "3", "--events-per-file", "500",
+                "--ground-truth", truth.toString()));
+        assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong());
+
+        BlobStore uploads = app.blobStore(UPLOADS);
+        UploadFunction function = new UploadFunction(app::uploads, app::blobStore);
+        List<String> files = uploads.list("gateway-");
+        assertTrue(files.size() >= 3 && files.stream().allMatch(name -> name.matches("gateway-\\d/\\d{8}T\\d{6}Z-\\d{5}\\.csv\\.gz")), files.toString());
+        long rejected = 0;
+        for (String name : files) {
+            function.run(uploads.client(name), new TestExecutionContext("uploads"));
+            rejected += Json.MAPPER.readTree(uploads.get(name + ".receipt.json").orElseThrow()).get("rejected").asLong();
+        }
+        assertEquals(summary.get("malformed").asLong(), rejected, "exactly the malformed rows are rejected");
+        assertMinuteWindowsEqual(truth);
+    }
+
+    /** Every minute window the ground truth names is in Cosmos DB with the same statistics. */
+    private static void assertMinuteWindowsEqual(Path truthFile) throws IOException {
+        JsonNode truth = Json.MAPPER.readTree(truthFile.toFile());
+        Map<String, WindowDocument> documents = new HashMap<>();
+        int compared = 0;
+        for (JsonNode expected : truth.get("windows")) {
+            String device = expected.get("deviceId").asText();
+            long start = Instant.parse(expected.get("start").asText()).toEpochMilli();
+            WindowDocument window = documents.computeIfAbsent(device + start, key ->
+                    app.windows().find(device, Resolution.MINUTE.documentId(start)).orElseThrow(
+                            () -> new AssertionError("no window " + device + " " + expected.get("start").asText())).value());
+            MetricStats actual = window.metrics().get(expected.get("metric").asText());
+            String where = device + " " + expected.get("start").asText() + " " + expected.get("metric").asText();
+            assertEquals(expected.get("count").asLong(), actual.count(), where);
+            assertEquals(expected.get("sum").asDouble(), actual.sum(), 1e-6, where);
+            assertEquals(expected.get("min").asDouble(), actual.min(), 0, where);
+            assertEquals(expected.get("max").asDouble(), actual.max(), 0, where);
+            assertEquals(Instant.parse(expected.get("firstTs").asText()), actual.firstTs(), where);
+            assertEquals(Instant.parse(expected.get("lastTs").asText()), actual.lastTs(), where);
+            assertEquals(expected.get("last").asDouble(), actual.last(), 0, where);
+            compared++;
+        }
+        assertTrue(compared > 24 * 20, compared + " windows compared");
+    }
+
+    private static String deviceOf(String line) {
+        int start = line.indexOf("\"deviceId\":\"") + 12;
+        return line.substring(start, line.indexOf('"', start));
+    }
+
+    /** The event's timestamp, or 0 when it has none (a malformed event). */
+    private static long timestampOf(String line) {
+        int start = line.indexOf("\"ts\":\"");
+        return start < 0 ? 0 : Instant.parse(line.substring(start + 6, line.indexOf('"', start + 6))).toEpochMilli();
+    }
+}

@@ -187,6 +187,13 @@ public final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "32", description = "eventhubs target: batches awaiting the service at most (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
+    @Option(names = "--retries", defaultValue = "6",
+            description = "eventhubs target: retries per send on throttling (ServerBusy) and transient errors, with exponential backoff (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--try-timeout", defaultValue = "60s", description = "eventhubs target: how long one try may take (default: ${DEFAULT-VALUE}).")
+    String tryTimeout;
+
     // ---- the run ----------------------------------------------------------------------------------
     @Option(names = "--batch-size", defaultValue = "500", description = "Events per send at most (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -354,8 +361,17 @@ public final class DevicesCommand implements Callable<Integer> {
     }
 
     private Sink eventHubsSink(Outcomes outcomes) {
+        EventHubsSink.Settings settings;
+        try {
+            settings = new EventHubsSink.Settings(maxInFlight, retries, java.time.Duration.ofMillis(Durations.parse(tryTimeout)));
+        } catch (IllegalArgumentException e) {
+            throw invalid("--try-timeout: " + e.getMessage());
+        }
+        if (retries < 0) {
+            throw invalid("--retries must not be negative");
+        }
         if (eventHubsAccount != null && eventHubsAccount.namespace != null) {
-            return EventHubsSink.withCredential(eventHubsAccount.namespace, eventHub, credential(), outcomes, maxInFlight);
+            return EventHubsSink.withCredential(eventHubsAccount.namespace, eventHub, credential(), outcomes, settings);
         }
         String connectionString = eventHubsAccount != null ? eventHubsAccount.connectionString : System.getenv("SENSORCHAT_EVENTHUBS_CONNECTION_STRING");
         if (connectionString == null || connectionString.isBlank()) {
@@ -363,7 +379,7 @@ public final class DevicesCommand implements Callable<Integer> {
         }
         // A connection string that names its entity (EntityPath=...) is used as is.
         String hub = connectionString.contains("EntityPath=") ? null : eventHub;
-        return EventHubsSink.withConnectionString(connectionString, hub, outcomes, maxInFlight);
+        return EventHubsSink.withConnectionString(connectionString, hub, outcomes, settings);
     }
 
     private com.azure.core.credential.TokenCredential credential() {

@@ -22,7 +22,7 @@ final class TelegramClient implements ChannelClient {
     private final long userId;
     // Telegram numbers updates one after another from an arbitrary start; a random start keeps
     // separate runs from reusing ids, which the backend would take for retries.
-    private final AtomicLong updateId = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
+    private final AtomicLong updateId = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 30));
     private final AtomicLong messageId = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 20));
 
     /** @param conversation the chat id, a number; null for a private chat with {@code user} */

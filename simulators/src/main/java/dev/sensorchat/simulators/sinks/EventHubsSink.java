@@ -11,6 +11,7 @@ import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
 import dev.sensorchat.simulators.devices.SimEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -35,92 +35,101 @@ import reactor.util.retry.Retry;
  */
 public final class EventHubsSink implements Sink {
 
-    private static final int OUTER_RETRIES = 3;
+    /**
+     * How hard to try: the SDK retries each send {@code retries} times (exponential, 0.5 s to 30 s,
+     * each try at most {@code tryTimeout}); if it still fails with a transient error, it is sent again
+     * after 5 s, then longer, up to {@code retries / 2} more rounds.
+     */
+    public record Settings(int maxInFlight, int retries, Duration tryTimeout) {
+    }
 
     private final EventHubProducerAsyncClient producer;
     private final Outcomes outcomes;
-    private final int maxInFlight;
+    private final Settings settings;
     private final Semaphore inFlight;
 
-    private EventHubsSink(EventHubProducerAsyncClient producer, Outcomes outcomes, int maxInFlight) {
+    private EventHubsSink(EventHubProducerAsyncClient producer, Outcomes outcomes, Settings settings) {
         this.producer = producer;
         this.outcomes = outcomes;
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.settings = settings;
+        this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
     /** With a connection string (Shared Access Signature, or the emulator's); {@code eventHub} may be null when it names the entity. */
-    public static EventHubsSink withConnectionString(String connectionString, String eventHub, Outcomes outcomes, int maxInFlight) {
-        EventHubClientBuilder builder = new EventHubClientBuilder().retryOptions(retryOptions());
+    public static EventHubsSink withConnectionString(String connectionString, String eventHub, Outcomes outcomes, Settings settings) {
+        EventHubClientBuilder builder = new EventHubClientBuilder().retryOptions(retryOptions(settings));
         if (eventHub == null) {
             builder.connectionString(connectionString);
         } else {
             builder.connectionString(connectionString, eventHub);
         }
-        return new EventHubsSink(builder.buildAsyncProducerClient(), outcomes, maxInFlight);
+        return new EventHubsSink(builder.buildAsyncProducerClient(), outcomes, settings);
     }
 
     /** Passwordless: a namespace ({@code <name>.servicebus.windows.net}) and a Microsoft Entra credential. */
     public static EventHubsSink withCredential(String fullyQualifiedNamespace, String eventHub, TokenCredential credential,
-                                               Outcomes outcomes, int maxInFlight) {
-        return new EventHubsSink(new EventHubClientBuilder().retryOptions(retryOptions())
-                .credential(fullyQualifiedNamespace, eventHub, credential).buildAsyncProducerClient(), outcomes, maxInFlight);
+                                               Outcomes outcomes, Settings settings) {
+        return new EventHubsSink(new EventHubClientBuilder().retryOptions(retryOptions(settings))
+                .credential(fullyQualifiedNamespace, eventHub, credential).buildAsyncProducerClient(), outcomes, settings);
     }
 
-    private static AmqpRetryOptions retryOptions() {
-        return new AmqpRetryOptions().setMode(AmqpRetryMode.EXPONENTIAL).setMaxRetries(6)
-                .setDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(30)).setTryTimeout(Duration.ofSeconds(60));
+    private static AmqpRetryOptions retryOptions(Settings settings) {
+        return new AmqpRetryOptions().setMode(AmqpRetryMode.EXPONENTIAL).setMaxRetries(settings.retries())
+                .setDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(30)).setTryTimeout(settings.tryTimeout());
     }
 
+    /**
+     * Queues the batch for sending. Throws when the event hub cannot be reached at all (no batch can
+     * be created), after reporting every event not yet dispatched as failed.
+     */
     @Override
-    public void send(List<SimEvent> batch) throws InterruptedException {
+    public void send(List<SimEvent> batch) throws InterruptedException, IOException {
         Map<String, List<SimEvent>> byDevice = new LinkedHashMap<>();
         batch.forEach(event -> byDevice.computeIfAbsent(event.deviceId(), id -> new ArrayList<>()).add(event));
-        for (var group : byDevice.entrySet()) {
-            CreateBatchOptions options = new CreateBatchOptions().setPartitionKey(group.getKey());
-            EventDataBatch current = null;
-            for (SimEvent event : group.getValue()) {
-                EventData data = new EventData(event.line().getBytes(StandardCharsets.UTF_8)).setContentType("application/json");
-                if (current != null && current.tryAdd(data)) {
-                    continue;
-                }
-                if (current != null) {
-                    dispatch(current, options);
-                }
-                current = newBatch(options);
-                if (current == null) {
-                    outcomes.failed(1, "could not create a batch for " + group.getKey());
-                } else if (!current.tryAdd(data)) {
-                    outcomes.failed(1, "event larger than the largest batch the event hub accepts");
-                    current = null;
-                }
-            }
-            if (current != null && current.getCount() > 0) {
-                dispatch(current, options);
-            }
-        }
-    }
-
-    private EventDataBatch newBatch(CreateBatchOptions options) {
+        int dispatched = 0;
         try {
-            return producer.createBatch(options).block();
+            for (var group : byDevice.entrySet()) {
+                CreateBatchOptions options = new CreateBatchOptions().setPartitionKey(group.getKey());
+                EventDataBatch current = null;
+                for (SimEvent event : group.getValue()) {
+                    EventData data = new EventData(event.line().getBytes(StandardCharsets.UTF_8)).setContentType("application/json");
+                    if (current != null && current.tryAdd(data)) {
+                        continue;
+                    }
+                    if (current != null) {
+                        dispatched += dispatch(current);
+                    }
+                    current = producer.createBatch(options).block();
+                    if (!current.tryAdd(data)) {
+                        outcomes.failed(1, "event larger than the largest batch the event hub accepts");
+                        dispatched++;
+                        current = null;
+                    }
+                }
+                if (current != null && current.getCount() > 0) {
+                    dispatched += dispatch(current);
+                }
+            }
         } catch (RuntimeException e) {
-            return null;
+            String reason = "cannot reach the event hub: " + reason(e);
+            outcomes.failed(batch.size() - dispatched, reason);
+            throw new IOException(reason, e);
         }
     }
 
-    /** Sends one batch in the background, holding a slot until the service answers. */
-    private void dispatch(EventDataBatch batch, CreateBatchOptions options) throws InterruptedException {
+    /** Sends one batch in the background, holding a slot until the service answers; returns its size. */
+    private int dispatch(EventDataBatch batch) throws InterruptedException {
         inFlight.acquire();
         int count = batch.getCount();
         long started = System.nanoTime();
         producer.send(batch)
-                .retryWhen(Retry.backoff(OUTER_RETRIES, Duration.ofSeconds(5)).maxBackoff(Duration.ofMinutes(1))
+                .retryWhen(Retry.backoff(settings.retries() / 2, Duration.ofSeconds(5)).maxBackoff(Duration.ofMinutes(1))
                         .filter(EventHubsSink::isTransient))
                 .then(Mono.fromRunnable(() -> outcomes.acknowledged(count, System.nanoTime() - started)))
                 .doOnError(error -> outcomes.failed(count, reason(error)))
                 .doFinally(signal -> inFlight.release())
                 .subscribe(ignored -> { }, error -> { /* reported in doOnError */ });
+        return count;
     }
 
     private static boolean isTransient(Throwable error) {
@@ -139,10 +148,8 @@ public final class EventHubsSink implements Sink {
     /** Waits until every batch sent so far has been answered. */
     @Override
     public void flush() throws InterruptedException {
-        while (!inFlight.tryAcquire(maxInFlight, 1, TimeUnit.SECONDS)) {
-            Thread.onSpinWait(); // the progress display keeps running meanwhile
-        }
-        inFlight.release(maxInFlight);
+        inFlight.acquire(settings.maxInFlight());
+        inFlight.release(settings.maxInFlight());
     }
 
     @Override

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The simulators (their jar, run as a separate process: device software shares no code with the
@@ -152,26 +154,29 @@ class SimulatorPipelineIT {
         assertMinuteWindowsEqual(truth);
     }
 
-    @Test
-    void blobUploadsFromSimulatedGatewaysEndAtTheGroundTruth() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "ndjson"})
+    void blobUploadsFromSimulatedGatewaysEndAtTheGroundTruth(String format) throws Exception {
         Path truth = dir.resolve("truth.json");
         List<String> fleet = new ArrayList<>(fleet(Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(50, ChronoUnit.MINUTES)));
-        fleet.replaceAll(arg -> arg.replace(RUN, RUN + "b")); // other devices than the Event Hub test's
+        fleet.replaceAll(arg -> arg.replace(RUN, RUN + format)); // other devices than the other tests'
+        String container = UPLOADS + "-" + format;
         JsonNode summary = simulate(with(fleet, "--target", "blob", "--blob-connection-string", servers.storageConnectionString(),
-                "--container", UPLOADS, "--blob-format", "csv", "--gateways", "3", "--events-per-file", "500",
+                "--container", container, "--blob-format", format, "--gateways", "3", "--events-per-file", "500",
                 "--ground-truth", truth.toString()));
         assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong());
 
-        BlobStore uploads = app.blobStore(UPLOADS);
+        BlobStore uploads = app.blobStore(container);
         UploadFunction function = new UploadFunction(app::uploads, app::blobStore);
         List<String> files = uploads.list("gateway-");
-        assertTrue(files.size() >= 3 && files.stream().allMatch(name -> name.matches("gateway-\\d/\\d{8}T\\d{6}Z-\\d{5}\\.csv\\.gz")), files.toString());
+        assertTrue(files.size() >= 3 && files.stream().allMatch(name -> name.matches("gateway-\\d/\\d{8}T\\d{6}Z-\\d{5}\\." + format + "\\.gz")),
+                files.toString());
         long rejected = 0;
         for (String name : files) {
             function.run(uploads.client(name), new TestExecutionContext("uploads"));
             rejected += Json.MAPPER.readTree(uploads.get(name + ".receipt.json").orElseThrow()).get("rejected").asLong();
         }
-        assertEquals(summary.get("malformed").asLong(), rejected, "exactly the malformed rows are rejected");
+        assertEquals(summary.get("malformed").asLong(), rejected, "exactly the malformed events are rejected");
         assertMinuteWindowsEqual(truth);
     }
 

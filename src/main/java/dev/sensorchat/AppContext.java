@@ -14,6 +14,7 @@ import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleCatalog;
 import dev.sensorchat.alerts.RuleService;
 import dev.sensorchat.alerts.RuleStateDocument;
+import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.chat.AlertNotifier;
 import dev.sensorchat.chat.ChatBot;
@@ -36,6 +37,8 @@ import dev.sensorchat.config.SettingException;
 import dev.sensorchat.config.StorageConnection;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
+import dev.sensorchat.devices.SilencePolicy;
+import dev.sensorchat.devices.SilentDeviceCheck;
 import dev.sensorchat.health.DependencyCheck;
 import dev.sensorchat.health.HealthService;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
@@ -86,6 +89,9 @@ public final class AppContext implements AutoCloseable {
     public static final String RULES_REFRESH_SECONDS = "RULES_REFRESH_SECONDS";
     public static final String TELEMETRY_WRITE_CONCURRENCY = "TELEMETRY_WRITE_CONCURRENCY";
     public static final String DEVICE_SILENT_AFTER_MINUTES = "DEVICE_SILENT_AFTER_MINUTES";
+    public static final String DEVICE_SILENT_FACTOR = "DEVICE_SILENT_FACTOR";
+    public static final String DEVICE_SILENT_FACTOR_OVERRIDES = "DEVICE_SILENT_FACTOR_OVERRIDES";
+    public static final String DEVICE_OFFLINE_SEVERITY = "DEVICE_OFFLINE_SEVERITY";
     public static final String GENERIC_WEBHOOK_SECRET = "GENERIC_WEBHOOK_SECRET";
     public static final String GENERIC_CALLBACK_URL = "GENERIC_CALLBACK_URL";
     public static final String TELEGRAM_WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET";
@@ -112,13 +118,15 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<HealthService> health = new Lazy<>(this::buildHealthService);
     private final Lazy<ExecutorService> writeExecutor = new Lazy<>(this::buildWriteExecutor);
     private final Lazy<DeviceRegistry> deviceRegistry =
-            new Lazy<>(() -> new DeviceRegistry(store(Containers.DEVICES, DeviceDocument.class)));
+            new Lazy<>(() -> new DeviceRegistry(store(Containers.DEVICES, DeviceDocument.class), silencePolicy()));
     private final Lazy<RuleCatalog> ruleCatalog = new Lazy<>(() -> new RuleCatalog(store(Containers.RULES, Rule.class),
             clock(), Duration.ofSeconds(settings().positiveInt(RULES_REFRESH_SECONDS, 10))));
     private final Lazy<RuleService> ruleService =
             new Lazy<>(() -> new RuleService(store(Containers.RULES, Rule.class), ruleCatalog(), clock()));
     private final Lazy<AlertLedger> alertLedger = new Lazy<>(() -> new AlertLedger(
             store(Containers.ALERTS, RuleStateDocument.class), store(Containers.ALERTS, AlertDocument.class), clock()));
+    private final Lazy<SilentDeviceCheck> silentDeviceCheck = new Lazy<>(() -> new SilentDeviceCheck(devices(), alerts(),
+            offlineSeverity(), clock()));
     private final Lazy<TelemetryWriter> telemetryWriter = new Lazy<>(this::buildTelemetryWriter);
     private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(settings().positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10)))),
@@ -160,6 +168,38 @@ public final class AppContext implements AutoCloseable {
 
     public DeviceRegistry devices() {
         return deviceRegistry.get();
+    }
+
+    public SilentDeviceCheck silentDeviceCheck() {
+        return silentDeviceCheck.get();
+    }
+
+    private Severity offlineSeverity() {
+        try {
+            return Severity.fromLabel(settings.get(DEVICE_OFFLINE_SEVERITY, "warning"));
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(DEVICE_OFFLINE_SEVERITY, "must be info, warning or critical.");
+        }
+    }
+
+    /** When a device counts as silent; see {@link SilencePolicy}. */
+    public SilencePolicy silencePolicy() {
+        String factor = settings.get(DEVICE_SILENT_FACTOR, "3");
+        double parsed;
+        try {
+            parsed = Double.parseDouble(factor);
+        } catch (NumberFormatException e) {
+            throw new SettingException(DEVICE_SILENT_FACTOR, "must be a positive number, such as 3 or 2.5.");
+        }
+        if (!(parsed > 0) || !Double.isFinite(parsed)) {
+            throw new SettingException(DEVICE_SILENT_FACTOR, "must be a positive number, such as 3 or 2.5.");
+        }
+        try {
+            return SilencePolicy.of(parsed, settings.get(DEVICE_SILENT_FACTOR_OVERRIDES, ""),
+                    Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)));
+        } catch (IllegalArgumentException e) {
+            throw new SettingException(DEVICE_SILENT_FACTOR_OVERRIDES, e.getMessage() + "; write device:<id>=<factor>,tag:<tag>=<factor>.");
+        }
     }
 
     public RuleCatalog ruleCatalog() {

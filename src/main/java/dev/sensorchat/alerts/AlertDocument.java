@@ -18,6 +18,8 @@ public record AlertDocument(String id, String type, String deviceId, String rule
 
     public static final String TYPE = "alert";
     public static final String BY_RULE = "rule";
+    /** The rule id of offline alerts, raised by the silent-device check rather than a rule. */
+    public static final String OFFLINE = "offline";
 
     /**
      * One change of state.
@@ -43,8 +45,23 @@ public record AlertDocument(String id, String type, String deviceId, String rule
                 List.of(new Transition(AlertState.OPEN, at, BY_RULE, at, value, null)));
     }
 
-    /** Resolved by the rule's clear condition. */
-    AlertDocument resolvedByRule(long readingTs, double value) {
+    /**
+     * A device that has not reported for longer than it should: opened at {@code at}, when that was
+     * noticed; {@code lastSeen} (part of the id) makes a second check of the same silence a no-op.
+     */
+    static AlertDocument offline(String deviceId, Instant lastSeen, Instant at, Severity severity) {
+        String note = "not seen since " + lastSeen;
+        return new AlertDocument(AlertIds.of(deviceId, OFFLINE, lastSeen.toEpochMilli()), TYPE, deviceId, OFFLINE, OFFLINE,
+                null, null, severity, AlertState.OPEN, at, null, null,
+                List.of(new Transition(AlertState.OPEN, at, BY_RULE, lastSeen, null, note)));
+    }
+
+    public boolean isOffline() {
+        return OFFLINE.equals(ruleId);
+    }
+
+    /** Resolved by the rule's clear condition, or for an offline alert by the next reading (value null). */
+    AlertDocument resolvedByRule(long readingTs, Double value) {
         Instant at = Instant.ofEpochMilli(readingTs);
         return with(AlertState.RESOLVED, at, new Transition(AlertState.RESOLVED, at, BY_RULE, at, value, null));
     }

@@ -9,6 +9,7 @@ import dev.sensorchat.storage.StoreException;
 import dev.sensorchat.storage.Stored;
 import dev.sensorchat.telemetry.SourcedReading;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ public final class AlertLedger {
                         SourcedReading cause = outcome.resolvedAlerts().get(id);
                         if (alert.value().isActive()) {
                             AlertDocument resolved = alert.value().resolvedByRule(cause.reading().timestampMs(),
-                                    cause.reading().valueOf(alert.value().metric()));
+                                    alert.value().isOffline() ? null : cause.reading().valueOf(alert.value().metric()));
                             batch.replace(resolved, alert.etag());
                         }
                     });
@@ -76,6 +77,46 @@ public final class AlertLedger {
                 }
             }
         }
+    }
+
+    /**
+     * Opens an offline alert for a device silent since {@code lastSeen}, unless one is open already
+     * (or was opened for this same silence). Returns the alert opened, if any. The device's next
+     * reading resolves it (see {@link RuleEvaluator}).
+     */
+    public Optional<AlertDocument> openOffline(String deviceId, Instant lastSeen, Severity severity) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<Stored<RuleStateDocument>> stored = states.find(deviceId, RuleStateDocument.ID);
+            RuleStateDocument current = stored.map(Stored::value).orElseGet(() -> RuleStateDocument.empty(deviceId));
+            RuleState offline = current.rules().get(AlertDocument.OFFLINE);
+            if (offline != null && (offline.openAlertId() != null || offline.lastTs().isAfter(lastSeen))) {
+                return Optional.empty(); // already open, or the device reported since
+            }
+            AlertDocument alert = AlertDocument.offline(deviceId, lastSeen, clock.instant(), severity);
+            Map<String, RuleState> rules = new HashMap<>(current.rules());
+            rules.put(AlertDocument.OFFLINE, new RuleState(0, null, lastSeen, alert.id()));
+            RuleStateDocument next = new RuleStateDocument(current.id(), current.type(), deviceId, Map.copyOf(rules), current.applied());
+            try {
+                states.executeBatch(deviceId, batch -> {
+                    if (stored.isPresent()) {
+                        batch.replace(next, stored.get().etag());
+                    } else {
+                        batch.create(next);
+                    }
+                    batch.create(alert);
+                });
+                return Optional.of(alert);
+            } catch (StoreException.BatchFailed e) {
+                if (e.statusCode() != 409 && e.statusCode() != 412) {
+                    throw e;
+                }
+                if (alerts.find(deviceId, alert.id()).isPresent()) {
+                    return Optional.empty(); // this silence has its alert (perhaps resolved by hand since)
+                }
+                // another check, or a reading, got there first: look again
+            }
+        }
+        throw new StoreException.ContentionExhausted(alerts.spec().name(), deviceId, MAX_ATTEMPTS);
     }
 
     public Optional<AlertDocument> find(String alertId) {

@@ -69,6 +69,7 @@ public final class RuleEvaluator {
             }
             // All readings of one event share a position and are applied together.
             for (; i < readings.size() && readings.get(i).position() == position; i++) {
+                backOnline(readings.get(i), states, opened, resolved);
                 for (Rule rule : rules) {
                     step(rule, document.deviceId(), readings.get(i), states, opened, resolved);
                 }
@@ -81,6 +82,18 @@ public final class RuleEvaluator {
         RuleStateDocument next = new RuleStateDocument(document.id(), document.type(), document.deviceId(),
                 Map.copyOf(states), AppliedPositions.advance(document.applied(), source, lastPosition));
         return new Outcome(next, opened, resolved, true, complete);
+    }
+
+    /** Any reading newer than the silence an offline alert was opened for resolves that alert. */
+    private static void backOnline(SourcedReading sourced, Map<String, RuleState> states, Map<String, AlertDocument> opened,
+                                   Map<String, SourcedReading> resolved) {
+        RuleState offline = states.get(AlertDocument.OFFLINE);
+        long ts = sourced.reading().timestampMs();
+        if (offline == null || offline.openAlertId() == null || ts <= offline.lastTs().toEpochMilli()) {
+            return;
+        }
+        resolved.put(offline.openAlertId(), sourced);
+        states.put(AlertDocument.OFFLINE, new RuleState(0, null, Instant.ofEpochMilli(ts), null));
     }
 
     private static void step(Rule rule, String deviceId, SourcedReading sourced, Map<String, RuleState> states,

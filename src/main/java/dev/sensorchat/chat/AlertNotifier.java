@@ -211,6 +211,12 @@ public final class AlertNotifier {
     private static String describe(Change change, Instant now) {
         AlertDocument alert = change.alert();
         AlertDocument.Transition transition = change.transition();
+        if (alert.isOffline()) {
+            return transition.state() == AlertState.OPEN
+                    ? "📴 `" + alert.deviceId() + "` is **offline** (" + alert.severity().label() + "): not seen since "
+                            + Texts.time(transition.readingTs(), now) + ". Say `ack " + alert.id() + "`."
+                    : "✅ `" + alert.deviceId() + "` is back online (`" + alert.id() + "`).";
+        }
         String reading = transition.value() == null ? ""
                 : ": " + alert.metric() + " " + Texts.number(transition.value()) + " at " + Texts.time(transition.readingTs(), now);
         if (transition.state() == AlertState.OPEN) {

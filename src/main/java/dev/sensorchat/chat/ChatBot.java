@@ -411,6 +411,9 @@ public final class ChatBot {
     // ---- wording -----------------------------------------------------------------------------
 
     private boolean online(DeviceDocument device, Instant now) {
+        if (device.silentAfter() != null) {
+            return !now.isAfter(device.silentAfter()); // the device's own deadline, from its learned interval
+        }
         return device.lastSeen() != null && Duration.between(device.lastSeen(), now).compareTo(silentAfter) <= 0;
     }
 

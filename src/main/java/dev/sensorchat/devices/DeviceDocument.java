@@ -23,26 +23,33 @@ import java.util.TreeMap;
  * @param activeAlerts open or acknowledged alerts
  * @param lastDeviceSeq the device's own counter from its latest event, when it sends one
  * @param applied      highest applied position per source (see {@link AppliedPositions})
+ * @param intervalMs   how often the device reports, learned from its readings (a moving average of the gaps)
+ * @param silentAfter  when the device counts as silent unless it reports again (see {@link SilencePolicy})
  */
 public record DeviceDocument(String id, String deviceId, String name, String location, List<String> tags,
                              Instant firstSeen, Instant lastSeen, Map<String, LatestValue> latest, int activeAlerts,
-                             Long lastDeviceSeq, Map<String, Long> applied) {
+                             Long lastDeviceSeq, Map<String, Long> applied, Long intervalMs, Instant silentAfter) {
+
+    /** Weight of the newest gap in the learned interval: adapts within a few readings, ignores one odd gap. */
+    private static final double INTERVAL_WEIGHT = 0.2;
 
     /** @param ts time of the reading that carried the value */
     public record LatestValue(double value, Instant ts) {
     }
 
     public static DeviceDocument register(String deviceId) {
-        return new DeviceDocument(deviceId, deviceId, deviceId, null, List.of(), null, null, Map.of(), 0, null, Map.of());
+        return new DeviceDocument(deviceId, deviceId, deviceId, null, List.of(), null, null, Map.of(), 0, null, Map.of(), null, null);
     }
 
     /** Folds in readings of {@code source} not applied before, and the current active-alert count. */
-    public DeviceDocument withTelemetry(String source, List<SourcedReading> readings, Long deviceSeq, int activeAlertCount) {
+    public DeviceDocument withTelemetry(String source, List<SourcedReading> readings, Long deviceSeq, int activeAlertCount,
+                                        SilencePolicy silence) {
         long applied = AppliedPositions.applied(this.applied, source);
         Map<String, LatestValue> values = null;
         long first = firstSeen == null ? Long.MAX_VALUE : firstSeen.toEpochMilli();
         long last = lastSeen == null ? Long.MIN_VALUE : lastSeen.toEpochMilli();
         long highest = applied;
+        List<Long> newer = new java.util.ArrayList<>(); // times past lastSeen, for the learned interval
         for (SourcedReading sourced : readings) {
             if (sourced.position() <= applied) {
                 continue;
@@ -59,23 +66,46 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
                 }
             }
             first = Math.min(first, ts);
+            if (ts > last || lastSeen == null) {
+                newer.add(ts);
+            }
             last = Math.max(last, ts);
             highest = Math.max(highest, sourced.position());
         }
         if (values == null) {
             return activeAlertCount == activeAlerts ? this : withActiveAlerts(activeAlertCount);
         }
-        return new DeviceDocument(id, deviceId, name, location, tags, Instant.ofEpochMilli(first), Instant.ofEpochMilli(last),
+        Long interval = learnInterval(newer);
+        Instant seen = Instant.ofEpochMilli(last);
+        return new DeviceDocument(id, deviceId, name, location, tags, Instant.ofEpochMilli(first), seen,
                 Map.copyOf(values), activeAlertCount, deviceSeq != null ? deviceSeq : lastDeviceSeq,
-                AppliedPositions.advance(this.applied, source, highest));
+                AppliedPositions.advance(this.applied, source, highest), interval,
+                silence.silentAfter(deviceId, tags, seen, interval));
+    }
+
+    /** The moving average of the gaps between successive readings, from lastSeen on. */
+    private Long learnInterval(List<Long> newer) {
+        newer.sort(null);
+        Double average = intervalMs == null ? null : intervalMs.doubleValue();
+        long previous = lastSeen == null ? Long.MIN_VALUE : lastSeen.toEpochMilli();
+        for (long ts : newer) {
+            if (previous != Long.MIN_VALUE && ts > previous) {
+                double gap = ts - previous;
+                average = average == null ? gap : average + INTERVAL_WEIGHT * (gap - average);
+            }
+            previous = ts;
+        }
+        return average == null ? null : Math.round(average);
     }
 
     public DeviceDocument withProfile(String newName, String newLocation, List<String> newTags) {
         return new DeviceDocument(id, deviceId, Objects.requireNonNullElse(newName, name), newLocation == null ? location : newLocation,
-                newTags == null ? tags : List.copyOf(newTags), firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied);
+                newTags == null ? tags : List.copyOf(newTags), firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied,
+                intervalMs, silentAfter);
     }
 
     public DeviceDocument withActiveAlerts(int count) {
-        return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, count, lastDeviceSeq, applied);
+        return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, count, lastDeviceSeq, applied,
+                intervalMs, silentAfter);
     }
 }

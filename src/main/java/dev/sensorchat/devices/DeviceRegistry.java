@@ -1,5 +1,6 @@
 package dev.sensorchat.devices;
 
+import dev.sensorchat.common.Json;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.storage.CosmosStore;
@@ -7,6 +8,7 @@ import dev.sensorchat.storage.Page;
 import dev.sensorchat.storage.SqlQuery;
 import dev.sensorchat.storage.Stored;
 import dev.sensorchat.telemetry.DeviceBatch;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,9 +23,15 @@ public final class DeviceRegistry {
     private static final int MAX_TEXT = 200;
 
     private final CosmosStore<DeviceDocument> store;
+    private final SilencePolicy silence;
 
-    public DeviceRegistry(CosmosStore<DeviceDocument> store) {
+    public DeviceRegistry(CosmosStore<DeviceDocument> store, SilencePolicy silence) {
         this.store = store;
+        this.silence = silence;
+    }
+
+    public SilencePolicy silence() {
+        return silence;
     }
 
     public Optional<DeviceDocument> find(String deviceId) {
@@ -42,7 +50,13 @@ public final class DeviceRegistry {
     public void applyTelemetry(String source, DeviceBatch batch, int activeAlerts) {
         store.compute(batch.deviceId(), batch.deviceId(), current -> current
                 .orElseGet(() -> DeviceDocument.register(batch.deviceId()))
-                .withTelemetry(source, batch.readings(), batch.lastDeviceSeq(), activeAlerts));
+                .withTelemetry(source, batch.readings(), batch.lastDeviceSeq(), activeAlerts, silence));
+    }
+
+    /** Devices that were due to report by {@code now} and did not, longest silent first. */
+    public Page<DeviceDocument> silentSince(Instant now, int limit, String continuation) {
+        return store.queryPage(SqlQuery.of("SELECT * FROM c WHERE c.silentAfter < @now ORDER BY c.silentAfter")
+                .with("@now", Json.format(now)), limit, continuation);
     }
 
     /** Changes name, location and/or tags (null: leave as is); telemetry state is untouched. */

@@ -178,4 +178,20 @@ class RuleEvaluatorTest {
         assertThrows(AlertDocument.IllegalTransition.class, () -> resolved.resolved(Instant.now(), "x", null));
         assertThrows(AlertDocument.IllegalTransition.class, () -> resolved.acknowledged(Instant.now(), "x", null));
     }
+
+    @Test
+    void anOfflineAlertResolvesAtTheFirstReadingNewerThanItsSilenceAndOnlyThen() {
+        Instant lastSeen = Instant.ofEpochMilli(T0 + 5_000);
+        RuleStateDocument offline = new RuleStateDocument(RuleStateDocument.ID, RuleStateDocument.TYPE, "boiler-1",
+                java.util.Map.of(AlertDocument.OFFLINE, new RuleState(0, null, lastSeen, "al-000000000001")), java.util.Map.of());
+
+        RuleEvaluator.Outcome late = RuleEvaluator.evaluate(offline, SOURCE, temperatures(3, 20), List.of());
+        assertTrue(late.resolvedAlerts().isEmpty(), "a reading from before the silence is no sign of life");
+        assertEquals("al-000000000001", late.state().rules().get(AlertDocument.OFFLINE).openAlertId());
+
+        RuleEvaluator.Outcome back = RuleEvaluator.evaluate(late.state(), SOURCE, temperatures(6, 20, 21), List.of());
+        assertEquals(List.of("al-000000000001"), List.copyOf(back.resolvedAlerts().keySet()));
+        assertEquals(T0 + 6_000, back.resolvedAlerts().get("al-000000000001").reading().timestampMs());
+        assertEquals(0, back.state().activeAlerts());
+    }
 }

@@ -135,6 +135,26 @@ class AlertNotificationsIT {
     }
 
     @Test
+    void offlineAlertsAreAnnouncedAndTheirEndToo() {
+        String start = alertFeed.readChangesFromNow().continuation();
+        platforms.clear();
+        Instant lastSeen = app.devices().find("other-1").orElseThrow().lastSeen();
+        // The silent-device check opens it (SilentDevicesFunctionIT); here only what subscribers hear.
+        app.alerts().openOffline("other-1", lastSeen, dev.sensorchat.alerts.Severity.WARNING).orElseThrow();
+        ChangeFeedPage<ObjectNode> opened = changesSince(start);
+        notifications.deliver(json(opened));
+        List<RecordingServer.Request> sent = platforms.requests();
+        assertEquals(1, sent.size(), "only the conversation subscribed to other-1");
+        assertTrue(sent.get(0).body().contains("`other-1` is **offline**") && sent.get(0).body().contains("not seen since"), sent.get(0).body());
+
+        platforms.clear();
+        ingest("other-1", Instant.now().minus(1, ChronoUnit.MINUTES), 21);
+        notifications.deliver(json(changesSince(opened.continuation())));
+        assertEquals(1, platforms.requests().size());
+        assertTrue(platforms.requests().get(0).body().contains("back online"), platforms.requests().get(0).body());
+    }
+
+    @Test
     void aBurstBecomesOneSummary() {
         String start = alertFeed.readChangesFromNow().continuation();
         Instant base = Instant.now().minus(5, ChronoUnit.MINUTES);

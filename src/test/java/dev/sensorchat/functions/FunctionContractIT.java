@@ -65,6 +65,10 @@ class FunctionContractIT {
                      "retry": {"strategy": "exponentialBackoff", "maxRetryCount": -1,
                                "minimumInterval": "00:00:05", "maximumInterval": "00:05:00"}}
                     """),
+            Map.entry("silentDevices", """
+                    {"bindings": [
+                      {"type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "%SILENT_DEVICES_SCHEDULE%"} ]}
+                    """),
             Map.entry("uploads", """
                     {"bindings": [
                       {"type": "blobTrigger", "direction": "in", "name": "blob", "path": "%UPLOADS_CONTAINER%/{name}",

@@ -38,6 +38,8 @@ import dev.sensorchat.config.StorageConnection;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
 import dev.sensorchat.devices.SilencePolicy;
+import dev.sensorchat.reports.ReportIndexDocument;
+import dev.sensorchat.reports.ReportService;
 import dev.sensorchat.devices.SilentDeviceCheck;
 import dev.sensorchat.health.DependencyCheck;
 import dev.sensorchat.health.HealthService;
@@ -92,6 +94,9 @@ public final class AppContext implements AutoCloseable {
     public static final String DEVICE_SILENT_FACTOR = "DEVICE_SILENT_FACTOR";
     public static final String DEVICE_SILENT_FACTOR_OVERRIDES = "DEVICE_SILENT_FACTOR_OVERRIDES";
     public static final String DEVICE_OFFLINE_SEVERITY = "DEVICE_OFFLINE_SEVERITY";
+    public static final String REPORT_CATCH_UP_DAYS = "REPORT_CATCH_UP_DAYS";
+    public static final String IDEMPOTENCY_TTL_DAYS = "IDEMPOTENCY_TTL_DAYS";
+    public static final String DEADLETTER_TTL_DAYS = "DEADLETTER_TTL_DAYS";
     public static final String GENERIC_WEBHOOK_SECRET = "GENERIC_WEBHOOK_SECRET";
     public static final String GENERIC_CALLBACK_URL = "GENERIC_CALLBACK_URL";
     public static final String TELEGRAM_WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET";
@@ -127,6 +132,9 @@ public final class AppContext implements AutoCloseable {
             store(Containers.ALERTS, RuleStateDocument.class), store(Containers.ALERTS, AlertDocument.class), clock()));
     private final Lazy<SilentDeviceCheck> silentDeviceCheck = new Lazy<>(() -> new SilentDeviceCheck(devices(), alerts(),
             offlineSeverity(), clock()));
+    private final Lazy<ReportService> reportService = new Lazy<>(() -> new ReportService(windows(), devices(),
+            store(Containers.ALERTS, AlertDocument.class), store(Containers.REPORTS, ReportIndexDocument.class),
+            blobStore(blobContainers().reports()), clock(), settings().positiveInt(REPORT_CATCH_UP_DAYS, 7)));
     private final Lazy<TelemetryWriter> telemetryWriter = new Lazy<>(this::buildTelemetryWriter);
     private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(settings().positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10)))),
@@ -139,7 +147,7 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
     private final Lazy<AlertNotifier> alertNotifier = new Lazy<>(() -> new AlertNotifier(
             store(Containers.CONVERSATIONS, ConversationDocument.class), store(Containers.IDEMPOTENCY, IdempotencyRecord.class),
-            devices(), chatChannels(), new OutboundSender(), clock()));
+            devices(), chatChannels(), new OutboundSender(), clock(), idempotencyLifetime()));
 
     public AppContext(AppSettings settings) {
         this(settings, Clock.systemUTC());
@@ -168,6 +176,25 @@ public final class AppContext implements AutoCloseable {
 
     public DeviceRegistry devices() {
         return deviceRegistry.get();
+    }
+
+    /** How long "already handled" records of webhook deliveries and notifications are kept. */
+    private Duration idempotencyLifetime() {
+        return Duration.ofDays(settings.positiveInt(IDEMPOTENCY_TTL_DAYS, 7));
+    }
+
+    /** The dead-letter container. */
+    public BlobStore deadLetters() {
+        return blobStore(blobContainers().deadLetters());
+    }
+
+    /** How long dead letters are kept ({@code DEADLETTER_TTL_DAYS}). */
+    public Duration deadLetterLifetime() {
+        return Duration.ofDays(settings.positiveInt(DEADLETTER_TTL_DAYS, 30));
+    }
+
+    public ReportService reports() {
+        return reportService.get();
     }
 
     public SilentDeviceCheck silentDeviceCheck() {
@@ -326,8 +353,8 @@ public final class AppContext implements AutoCloseable {
         ChatBot bot = new ChatBot(new ChatDirectory(devices(), clock, Duration.ofSeconds(30)), new AggregateReader(windows()),
                 alerts(), rules(), store(Containers.CONVERSATIONS, ConversationDocument.class),
                 channel -> channels.containsKey(channel) && channels.get(channel).canNotify(), clock,
-                Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)));
-        return new ChatService(channels, bot, store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock);
+                Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)), reports());
+        return new ChatService(channels, bot, store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock, idempotencyLifetime());
     }
 
     private ExecutorService buildWriteExecutor() {

@@ -5,12 +5,20 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.options.BlockBlobOutputStreamOptions;
+import com.azure.storage.blob.models.UserDelegationKey;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +90,40 @@ public final class BlobStore {
         return blob(name);
     }
 
+    /**
+     * A read-only link to the blob that expires after {@code ttl}: a service SAS when the client holds
+     * the account key (the local emulator), else a user-delegation SAS, signed with a key Storage
+     * issues to the app's identity (which needs "Storage Blob Delegator" on the account).
+     */
+    public String readLink(String name, Duration ttl) {
+        BlobClient blob = blob(name);
+        OffsetDateTime expiry = OffsetDateTime.now(ZoneOffset.UTC).plus(ttl);
+        BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
+        String sas;
+        try {
+            sas = blob.generateSas(values);
+        } catch (IllegalStateException signedInWithAnIdentity) {
+            OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5); // tolerate clock skew
+            UserDelegationKey key = container.getServiceClient().getUserDelegationKey(start, expiry);
+            sas = blob.generateUserDelegationSas(values.setStartTime(start), key);
+        }
+        return blob.getBlobUrl() + "?" + sas;
+    }
+
     public Map<String, String> metadata(String name) {
         return blob(name).getProperties().getMetadata();
+    }
+
+    /** Deletes the blobs under {@code prefix} last written before {@code cutoff}; returns how many. */
+    public int deleteOlderThan(String prefix, Instant cutoff) {
+        int deleted = 0;
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            if (item.getProperties().getLastModified().toInstant().isBefore(cutoff)) {
+                container.getBlobClient(item.getName()).deleteIfExists();
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** Names of the blobs under {@code prefix} (use "" for all), in name order. */

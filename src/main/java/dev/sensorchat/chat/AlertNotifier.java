@@ -62,9 +62,12 @@ public final class AlertNotifier {
     private final Map<String, ChannelAdapter> channels;
     private final OutboundSender sender;
     private final Clock clock;
+    private final java.time.Duration recordLifetime;
 
     public AlertNotifier(CosmosStore<ConversationDocument> conversations, CosmosStore<IdempotencyRecord> records,
-                         DeviceRegistry devices, Map<String, ChannelAdapter> channels, OutboundSender sender, Clock clock) {
+                         DeviceRegistry devices, Map<String, ChannelAdapter> channels, OutboundSender sender, Clock clock,
+                         java.time.Duration recordLifetime) {
+        this.recordLifetime = recordLifetime;
         this.conversations = conversations;
         this.records = records;
         this.devices = devices;
@@ -123,7 +126,7 @@ public final class AlertNotifier {
                 }
                 Instant now = clock.instant();
                 announcement.covers().forEach(change -> records.upsert(
-                        IdempotencyRecord.claim(recordId(conversation, change), "notification", now).done(200, "text/markdown", null)));
+                        IdempotencyRecord.claim(recordId(conversation, change), "notification", now, recordLifetime).done(200, "text/markdown", null)));
             }
         }
         return new Summary(changes.size(), sent, alreadyDelivered);
@@ -152,7 +155,7 @@ public final class AlertNotifier {
         String id = recordId(conversation, change);
         Instant now = clock.instant();
         try {
-            records.create(IdempotencyRecord.claim(id, "notification", now));
+            records.create(IdempotencyRecord.claim(id, "notification", now, recordLifetime));
             return true;
         } catch (StoreException.Conflict existing) {
             Optional<Stored<IdempotencyRecord>> record = records.find(id, id);
@@ -161,7 +164,7 @@ public final class AlertNotifier {
             }
             if (now.isAfter(record.get().value().claimedAt().plus(ChatService.TAKE_OVER_AFTER))) {
                 try {
-                    records.replace(IdempotencyRecord.claim(id, "notification", now), record.get().etag());
+                    records.replace(IdempotencyRecord.claim(id, "notification", now, recordLifetime), record.get().etag());
                     return true; // an attempt that crashed mid-send: send again (at least once)
                 } catch (StoreException.StaleDocument raced) {
                     return false;

@@ -22,6 +22,10 @@ import dev.sensorchat.common.Json;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.reports.FleetReport;
+import dev.sensorchat.reports.ReportPeriod;
+import dev.sensorchat.reports.ReportScope;
+import dev.sensorchat.reports.ReportService;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.Page;
 import dev.sensorchat.telemetry.AggregateReader;
@@ -68,6 +72,7 @@ public final class ChatBot {
     private final Predicate<String> canNotify;
     private final Clock clock;
     private final Duration silentAfter;
+    private final ReportService reports;
 
     /**
      * @param canNotify   whether a channel is configured to send notifications
@@ -75,7 +80,7 @@ public final class ChatBot {
      */
     public ChatBot(ChatDirectory directory, AggregateReader aggregates, AlertLedger alerts, RuleService rules,
                    CosmosStore<ConversationDocument> conversations, Predicate<String> canNotify, Clock clock,
-                   Duration silentAfter) {
+                   Duration silentAfter, ReportService reports) {
         this.directory = directory;
         this.aggregates = aggregates;
         this.alerts = alerts;
@@ -84,6 +89,7 @@ public final class ChatBot {
         this.canNotify = canNotify;
         this.clock = clock;
         this.silentAfter = silentAfter;
+        this.reports = reports;
     }
 
     /** Answers one message and records what the conversation now knows. */
@@ -127,6 +133,7 @@ public final class ChatBot {
             case SUBSCRIBE -> subscribe(intent, message);
             case UNSUBSCRIBE -> unsubscribe(intent, state);
             case SUBSCRIPTIONS -> Turn.say(subscriptionList(state));
+            case REPORT -> report(intent);
             case UNKNOWN -> Turn.say("Sorry, I didn't get that." + (intent.suggestion() == null ? ""
                     : " Did you mean " + intent.suggestion() + "?") + " Say `help` for what I can do.");
         };
@@ -141,7 +148,63 @@ public final class ChatBot {
                 "• then `and humidity?` or `what about boiler-2?`",
                 "• `alerts`, `alerts critical`, `ack al-…`, `resolve al-…`",
                 "• `rules`, `alert me when temperature > 30 on boiler-1 for 5 minutes`, `delete rule <id>`",
-                "• `subscribe boiler-1`, `subscribe tag greenhouse critical`, `unsubscribe`, `subscriptions`");
+                "• `subscribe boiler-1`, `subscribe tag greenhouse critical`, `unsubscribe`, `subscriptions`",
+                "• `report yesterday`, `report for boiler-1 last week`, `report tag greenhouse today`");
+    }
+
+    // ---- reports -----------------------------------------------------------------------------
+
+    private Turn report(Intent intent) {
+        Instant now = clock.instant();
+        TimeRange range = intent.range() != null ? intent.range() : TimeRange.find("yesterday", now).orElseThrow().range();
+        long hour = 3_600_000L;
+        Instant from = Instant.ofEpochMilli(Math.floorDiv(range.from().toEpochMilli(), hour) * hour);
+        Instant to = Instant.ofEpochMilli(-Math.floorDiv(-range.to().toEpochMilli(), hour) * hour);
+        ReportPeriod period;
+        try {
+            period = new ReportPeriod(from, to);
+        } catch (IllegalArgumentException e) {
+            return Turn.say("I can't make that report: " + e.getMessage() + ".");
+        }
+        ReportScope scope = ReportScope.all();
+        if (intent.device() != null) {
+            if (directory.registry().find(intent.device()).isEmpty()) {
+                return Turn.say(unknownDevice(intent.device()));
+            }
+            scope = ReportScope.device(intent.device());
+        } else if (intent.scope() != null && intent.scope().kind() == RuleScope.Kind.TAG) {
+            scope = ReportScope.tag(intent.scope().value());
+        }
+        ReportService.StoredReport stored = reports.storeOnDemand(reports.build(period, scope));
+        return new Turn(reportSummary(stored, range.label()), s -> s);
+    }
+
+    private String reportSummary(ReportService.StoredReport stored, String label) {
+        FleetReport report = stored.report();
+        FleetReport.Fleet fleet = report.fleet();
+        String scope = switch (report.scope().split(":", 2)[0]) {
+            case "device" -> "`" + report.scope().substring("device:".length()) + "`";
+            case "tag" -> "devices tagged `" + report.scope().substring("tag:".length()) + "`";
+            default -> "all devices";
+        };
+        StringBuilder text = new StringBuilder("**Report: " + label + "** (" + report.from() + " to " + report.to() + "), " + scope);
+        text.append("\n• ").append(fleet.devices()).append(fleet.devices() == 1 ? " device" : " devices").append(", ")
+                .append(fleet.reporting()).append(" reporting, availability ").append(Texts.number(fleet.availability() * 100)).append(" %");
+        text.append("\n• ").append(String.format(Locale.ROOT, "%,d", fleet.readings())).append(" readings");
+        text.append("\n• alerts: ").append(fleet.alertsOpened()).append(" opened, ").append(fleet.alertsResolved()).append(" resolved, ")
+                .append(fleet.alertsOpenAtEnd()).append(" open at the end");
+        if (report.devices().size() == 1) {
+            report.devices().get(0).metrics().forEach(metric -> text.append("\n• ").append(metric.metric()).append(": min ")
+                    .append(Texts.number(metric.min())).append(", avg ").append(Texts.number(metric.avg())).append(", max ")
+                    .append(Texts.number(metric.max())));
+        }
+        if (!report.topAnomalies().isEmpty()) {
+            FleetReport.Anomaly top = report.topAnomalies().get(0);
+            text.append("\n• most unusual: `").append(top.deviceId()).append("` ").append(top.metric()).append(' ')
+                    .append(Texts.number(top.value())).append(" in the hour from ").append(top.hour()).append(" (usually ")
+                    .append(Texts.number(top.average())).append(')');
+        }
+        return text.append("\nFull report (HTML, for one hour): ").append(stored.htmlLink()).toString();
     }
 
     // ---- devices -----------------------------------------------------------------------------

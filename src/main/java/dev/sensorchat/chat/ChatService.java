@@ -33,8 +33,11 @@ public final class ChatService {
     private final ChatBot bot;
     private final CosmosStore<IdempotencyRecord> records;
     private final Clock clock;
+    private final java.time.Duration recordLifetime;
 
-    public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, CosmosStore<IdempotencyRecord> records, Clock clock) {
+    public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, CosmosStore<IdempotencyRecord> records, Clock clock,
+                       java.time.Duration recordLifetime) {
+        this.recordLifetime = recordLifetime;
         this.channels = Map.copyOf(channels);
         this.bot = bot;
         this.records = records;
@@ -67,7 +70,7 @@ public final class ChatService {
         Instant now = clock.instant();
         Stored<IdempotencyRecord> claim;
         try {
-            claim = records.create(IdempotencyRecord.claim(id, "chat", now));
+            claim = records.create(IdempotencyRecord.claim(id, "chat", now, recordLifetime));
         } catch (StoreException.Conflict retried) {
             Optional<Stored<IdempotencyRecord>> earlier = awaitEarlierAttempt(id);
             if (earlier.isEmpty()) {
@@ -78,7 +81,7 @@ public final class ChatService {
                 return new ChannelResponse(done.status(), done.contentType(), done.body());
             }
             // The earlier attempt died without finishing: take over its claim.
-            claim = records.replace(IdempotencyRecord.claim(id, "chat", now), earlier.get().etag());
+            claim = records.replace(IdempotencyRecord.claim(id, "chat", now, recordLifetime), earlier.get().etag());
         }
         try {
             ChannelResponse response = channel.render(message, bot.reply(message));

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * "This delivery was handled, and this was the answer", in the {@code idempotency} container
- * (expires after a week). A retried webhook delivery finds it and gets the same answer without a
+ * (expires after {@code ttl} seconds: {@code IDEMPOTENCY_TTL_DAYS}, a week by default). A retried webhook delivery finds it and gets the same answer without a
  * second effect; a retried notification finds it and is not sent again.
  *
  * @param state     {@code pending} while the first attempt runs, then {@code done}
@@ -12,17 +12,18 @@ import java.time.Instant;
  *                  taken to be from a crashed attempt, and taken over
  */
 public record IdempotencyRecord(String id, String kind, String state, Instant claimedAt, Integer status,
-                                String contentType, String body) {
+                                String contentType, String body, Integer ttl) {
 
     static final String PENDING = "pending";
     static final String DONE = "done";
 
-    static IdempotencyRecord claim(String id, String kind, Instant at) {
-        return new IdempotencyRecord(id, kind, PENDING, at, null, null, null);
+    /** @param lifetime how long the record is kept ({@code IDEMPOTENCY_TTL_DAYS}): retries later than that are new */
+    static IdempotencyRecord claim(String id, String kind, Instant at, java.time.Duration lifetime) {
+        return new IdempotencyRecord(id, kind, PENDING, at, null, null, null, (int) lifetime.toSeconds());
     }
 
     IdempotencyRecord done(int responseStatus, String responseType, String responseBody) {
-        return new IdempotencyRecord(id, kind, DONE, claimedAt, responseStatus, responseType, responseBody);
+        return new IdempotencyRecord(id, kind, DONE, claimedAt, responseStatus, responseType, responseBody, ttl);
     }
 
     boolean isDone() {

@@ -49,12 +49,20 @@ final class Api {
     /** Runs {@code action} and answers with its result as JSON ({@code status}), or with a problem document. */
     static HttpResponseMessage respond(HttpRequestMessage<?> request, ExecutionContext context, HttpStatus status,
                                        Supplier<Object> action) {
-        try {
+        return respondWith(request, context, () -> {
             Object result = action.get();
             if (status == HttpStatus.NO_CONTENT) {
                 return request.createResponseBuilder(status).build();
             }
             return HttpResponses.json(request, status, result).build();
+        });
+    }
+
+    /** Runs {@code action}, which builds its own answer; errors become problem documents. */
+    static HttpResponseMessage respondWith(HttpRequestMessage<?> request, ExecutionContext context,
+                                           Supplier<HttpResponseMessage> action) {
+        try {
+            return action.get();
         } catch (ValidationException e) {
             return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
         } catch (MalformedBody e) {

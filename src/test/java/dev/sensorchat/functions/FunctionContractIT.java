@@ -50,6 +50,13 @@ class FunctionContractIT {
             Map.entry("replaceRule", http("rules/{ruleId}", "PUT", "FUNCTION")),
             Map.entry("deleteRule", http("rules/{ruleId}", "DELETE", "FUNCTION")),
             Map.entry("chat", http("chat/{channel}", "POST", "ANONYMOUS")),
+            Map.entry("buildReport", http("reports", "GET", "FUNCTION")),
+            Map.entry("listReports", http("reports/daily", "GET", "FUNCTION")),
+            Map.entry("getDailyReport", http("reports/daily/{date}", "GET", "FUNCTION")),
+            Map.entry("dailyReport", """
+                    {"bindings": [
+                      {"type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "%REPORT_SCHEDULE%"} ]}
+                    """),
             Map.entry("alertNotifications", """
                     {"bindings": [
                       {"type": "cosmosDBTrigger", "direction": "in", "name": "changes", "databaseName": "%COSMOS_DATABASE%",
@@ -64,6 +71,10 @@ class FunctionContractIT {
                        "consumerGroup": "%TELEMETRY_CONSUMER_GROUP%", "cardinality": "MANY"} ],
                      "retry": {"strategy": "exponentialBackoff", "maxRetryCount": -1,
                                "minimumInterval": "00:00:05", "maximumInterval": "00:05:00"}}
+                    """),
+            Map.entry("retention", """
+                    {"bindings": [
+                      {"type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "%RETENTION_SCHEDULE%"} ]}
                     """),
             Map.entry("silentDevices", """
                     {"bindings": [

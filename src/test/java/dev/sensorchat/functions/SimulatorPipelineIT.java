@@ -13,6 +13,7 @@ import dev.sensorchat.telemetry.Resolution;
 import dev.sensorchat.telemetry.WindowDocument;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
+import dev.sensorchat.testing.Simulators;
 import dev.sensorchat.testing.TestExecutionContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,34 +67,14 @@ class SimulatorPipelineIT {
         app.close();
     }
 
-    /** Runs the simulators' jar; returns its summary (--summary-json). */
     private JsonNode simulate(String... args) throws Exception {
-        Path summary = dir.resolve("summary-" + UUID.randomUUID() + ".json");
-        Path log = dir.resolve("simulator.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", simulatorsJar().toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--summary-json", summary.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the simulator finished");
-        } finally {
-            process.destroyForcibly();
-        }
-        assertEquals(0, process.exitValue(), Files.readString(log));
-        return Json.MAPPER.readTree(summary.toFile());
-    }
-
-    static Path simulatorsJar() {
-        Path jar = Path.of(System.getProperty("sensorchat.simulators.jar", "simulators/target/sensorchat-simulators.jar"));
-        assertTrue(Files.isRegularFile(jar), "the simulators are built first (mvn verify builds them): " + jar);
-        return jar;
+        return Simulators.run(dir, List.of(args));
     }
 
     /** Every scenario at once, on devices named for this run, readings from {@code start} for 20 minutes. */
     private static List<String> fleet(Instant start) {
         return List.of("devices", "--devices", "24", "--interval", "15s", "--duration", "20m", "--speed", "0", "--seed", "17",
-                "--start", start.toString(), "--progress", "never",
+                "--start", start.toString(),
                 "--prefix", "thermostat=th" + RUN + ",air-quality=aq" + RUN + ",machine=mc" + RUN,
                 "--duplicate-rate", "0.03", "--out-of-order-rate", "0.03", "--late-rate", "0.03", "--malformed-rate", "0.03",
                 "--anomaly-rate", "0.01", "--with-meta", "--fault", "th" + RUN + "-2 overheats at +5m for 3m");

@@ -115,6 +115,11 @@ public final class IntentParser {
         TimeRange timeRange = range.map(TimeRange.Found::range).orElse(null);
         String device = device(query, vocabulary).orElse(null);
 
+        if (query.has("report", "reports")) {
+            Intent report = Intent.of(IntentType.REPORT).withRange(timeRange);
+            Optional<RuleScope> scope = scope(query, vocabulary);
+            return device != null ? report.withDevice(device) : report.withScope(scope.orElse(null));
+        }
         if (query.has("alerts", "alarms", "alarm", "alert", "incidents", "problems", "issues")) {
             return Intent.of(IntentType.ALERTS).withDevice(device).withSeverity(severity(query));
         }

@@ -17,6 +17,8 @@ public enum IntentType {
     SUBSCRIBE,
     UNSUBSCRIBE,
     SUBSCRIPTIONS,
+    /** "report yesterday", "report for boiler-1 last week": a fleet report and a link to it. */
+    REPORT,
     YES,
     NO,
     UNKNOWN

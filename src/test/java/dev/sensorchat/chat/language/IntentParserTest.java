@@ -144,6 +144,12 @@ class IntentParserTest {
             "subscriptions                                  | SUBSCRIPTIONS |           |             |",
             "my subscriptions                               | SUBSCRIPTIONS |           |             |",
             "what am I subscribed to?                       | SUBSCRIPTIONS |           |             |",
+            // reports
+            "report yesterday                               | REPORT        |           |             | range=yesterday",
+            "report for boiler-1 last week                  | REPORT        | boiler-1  |             | range=last week",
+            "give me the report for tag greenhouse today    | REPORT        |           |             | range=today; scope=tag:greenhouse",
+            "reports                                        | REPORT        |           |             |",
+            "fleet report 2026-11-20                        | REPORT        |           |             | range=2026-11-20",
             // confirmations
             "yes                                            | YES           |           |             |",
             "Yes!                                           | YES           |           |             |",

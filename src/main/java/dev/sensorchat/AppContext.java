@@ -132,9 +132,15 @@ public final class AppContext implements AutoCloseable {
             store(Containers.ALERTS, RuleStateDocument.class), store(Containers.ALERTS, AlertDocument.class), clock()));
     private final Lazy<SilentDeviceCheck> silentDeviceCheck = new Lazy<>(() -> new SilentDeviceCheck(devices(), alerts(),
             offlineSeverity(), clock()));
+    /** Reads for reports, on their own threads so a report never holds up telemetry writes. */
+    private final Lazy<ExecutorService> reportReaders = new Lazy<>(() -> java.util.concurrent.Executors.newFixedThreadPool(8, task -> {
+        Thread thread = new Thread(task, "report-reader");
+        thread.setDaemon(true);
+        return thread;
+    }));
     private final Lazy<ReportService> reportService = new Lazy<>(() -> new ReportService(windows(), devices(),
             store(Containers.ALERTS, AlertDocument.class), store(Containers.REPORTS, ReportIndexDocument.class),
-            blobStore(blobContainers().reports()), clock(), settings().positiveInt(REPORT_CATCH_UP_DAYS, 7)));
+            blobStore(blobContainers().reports()), clock(), settings().positiveInt(REPORT_CATCH_UP_DAYS, 7), reportReaders.get()));
     private final Lazy<TelemetryWriter> telemetryWriter = new Lazy<>(this::buildTelemetryWriter);
     private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(settings().positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10)))),
@@ -320,6 +326,9 @@ public final class AppContext implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reportReaders.isBuilt()) {
+            reportReaders.get().shutdown();
+        }
         if (writeExecutor.isBuilt()) {
             writeExecutor.get().shutdown();
         }

@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Builds fleet reports from the hourly rollups and keeps them: the daily report for each UTC day
@@ -74,6 +76,7 @@ public final class ReportService {
     }
 
     private static final int PAGE = 500;
+    private static final int READ_PARALLELISM = 8;
     private static final Duration LINK_LIFETIME = Duration.ofHours(1);
 
     private final CosmosStore<WindowDocument> windows;
@@ -83,10 +86,15 @@ public final class ReportService {
     private final BlobStore blobs;
     private final Clock clock;
     private final int catchUpDays;
+    private final Executor readers;
 
-    /** @param catchUpDays how many past days the daily run checks for a missing report */
+    /**
+     * @param catchUpDays how many past days the daily run checks for a missing report
+     * @param readers     runs the per-device reads ({@value #READ_PARALLELISM} or more threads)
+     */
     public ReportService(CosmosStore<WindowDocument> windows, DeviceRegistry devices, CosmosStore<AlertDocument> alerts,
-                         CosmosStore<ReportIndexDocument> index, BlobStore blobs, Clock clock, int catchUpDays) {
+                         CosmosStore<ReportIndexDocument> index, BlobStore blobs, Clock clock, int catchUpDays, Executor readers) {
+        this.readers = readers;
         this.windows = windows;
         this.devices = devices;
         this.alerts = alerts;
@@ -96,23 +104,45 @@ public final class ReportService {
         this.catchUpDays = catchUpDays;
     }
 
-    /** Builds a report from the hourly rollups, alerts and devices in scope. */
+    /**
+     * Builds a report from the hourly rollups, alerts and devices in scope. The rollups are read
+     * with one query per device, inside its partition, a few devices at a time: each query touches
+     * only that device's documents, where one query across the fleet would fan out to every
+     * partition and be paged through as a whole.
+     */
     public FleetReport build(ReportPeriod period, ReportScope scope) {
         ReportBuilder builder = new ReportBuilder(period, scope.label(), clock.instant());
-        for (DeviceDocument device : devicesIn(scope)) {
-            builder.device(device);
+        List<DeviceDocument> inScope = devicesIn(scope);
+        inScope.forEach(builder::device);
+        int chunk = READ_PARALLELISM * 4; // bounds the rollups held in memory at once
+        for (int first = 0; first < inScope.size(); first += chunk) {
+            List<CompletableFuture<List<WindowDocument>>> reads = inScope.subList(first, Math.min(inScope.size(), first + chunk)).stream()
+                    .map(device -> CompletableFuture.supplyAsync(() -> hourlyRollups(device.deviceId(), period), readers))
+                    .toList();
+            for (CompletableFuture<List<WindowDocument>> read : reads) {
+                try {
+                    read.join().forEach(builder::hour);
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
         }
-        SqlQuery hours = SqlQuery.of("SELECT * FROM c WHERE c.resolution = @hour AND c.start >= @from AND c.start < @to")
-                .with("@hour", Resolution.HOUR.label()).with("@from", Json.format(period.from())).with("@to", Json.format(period.to()));
         SqlQuery opened = SqlQuery.of("SELECT * FROM c WHERE c.type = @type AND c.openedAt < @to")
                 .with("@type", AlertDocument.TYPE).with("@to", Json.format(period.to()));
         if (scope.kind() == ReportScope.Kind.DEVICE) {
-            hours.inPartition(scope.value());
             opened.inPartition(scope.value());
         }
-        forEachPage(windows, hours, builder::hour);
         forEachPage(alerts, opened, builder::alert);
         return builder.build();
+    }
+
+    private List<WindowDocument> hourlyRollups(String deviceId, ReportPeriod period) {
+        List<WindowDocument> found = new ArrayList<>(period.hours());
+        SqlQuery hours = SqlQuery.of("SELECT * FROM c WHERE c.resolution = @hour AND c.start >= @from AND c.start < @to")
+                .with("@hour", Resolution.HOUR.label()).with("@from", Json.format(period.from())).with("@to", Json.format(period.to()))
+                .inPartition(deviceId);
+        forEachPage(windows, hours, found::add);
+        return found;
     }
 
     private List<DeviceDocument> devicesIn(ReportScope scope) {

@@ -20,12 +20,10 @@ import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /** The alerts part of the query API: list, read, acknowledge and resolve. */
 public final class AlertsApi {
 
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final int MAX_ACTOR = 100;
     private static final int MAX_NOTE = 500;
 
@@ -48,7 +46,7 @@ public final class AlertsApi {
             AlertState state = Api.query(request, "state").map(value -> parse("state", value, AlertState::fromLabel)).orElse(null);
             Severity severity = Api.query(request, "severity").map(value -> parse("severity", value, Severity::fromLabel)).orElse(null);
             String deviceId = Api.query(request, "deviceId")
-                    .map(value -> Api.matching(value, DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$"))
+                    .map(value -> Api.deviceId(value, "deviceId"))
                     .orElse(null);
             return Api.page(ledger().list(state, deviceId, severity, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT),
                     Api.continuation(request)));

@@ -117,6 +117,19 @@ final class Api {
     }
 
     /** A path or query value that must match {@code pattern}. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    /** A device id as the telemetry contract defines it, or a 400 naming {@code field}. */
+    static String deviceId(String value, String field) {
+        return matching(value, DEVICE_ID, field, "device ids match ^[A-Za-z0-9._:-]{1,128}$");
+    }
+
+    /** A tag, or a 400. */
+    static String tag(String value) {
+        return matching(value, TAG, "tag", "tags are 1-64 letters, digits or ._:-");
+    }
+
     static String matching(String value, Pattern pattern, String field, String rule) {
         if (value == null || !pattern.matcher(value).matches()) {
             throw ValidationException.of(field, rule);

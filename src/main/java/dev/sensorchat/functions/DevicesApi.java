@@ -27,13 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The devices part of the query API: list, read and describe devices; read their aggregates. */
 public final class DevicesApi {
 
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> EDITABLE = Set.of("name", "location", "tags");
     private static final int MAX_WINDOWS_PER_PAGE = 1_000;
 
@@ -62,7 +59,7 @@ public final class DevicesApi {
                     route = "devices") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
-            String tag = Api.query(request, "tag").map(t -> Api.matching(t, TAG, "tag", "tags are 1-64 letters, digits or ._:-"))
+            String tag = Api.query(request, "tag").map(Api::tag)
                     .orElse(null);
             var page = registry().list(tag, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request));
             return Api.page(new Page<>(page.items().stream().map(DeviceView::of).toList(), page.continuation()));
@@ -161,7 +158,7 @@ public final class DevicesApi {
     }
 
     private static String deviceId(String value) {
-        return Api.matching(value, DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$");
+        return Api.deviceId(value, "deviceId");
     }
 
     private static String text(JsonNode body, String field, List<ValidationException.FieldError> errors) {

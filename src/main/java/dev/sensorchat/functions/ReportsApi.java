@@ -22,16 +22,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The reports part of the API: a fleet report built on demand for any range, and the stored daily
  * reports, as JSON, CSV or HTML.
  */
 public final class ReportsApi {
-
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     private final AppContext app;
 
@@ -150,8 +146,8 @@ public final class ReportsApi {
             throw ValidationException.of("tag", "give deviceId or tag, not both");
         }
         if (device.isPresent()) {
-            return ReportScope.device(Api.matching(device.get(), DEVICE_ID, "deviceId", "device ids are 1-128 letters, digits or ._:-"));
+            return ReportScope.device(Api.deviceId(device.get(), "deviceId"));
         }
-        return tag.map(t -> ReportScope.tag(Api.matching(t, TAG, "tag", "tags are 1-64 letters, digits or ._:-"))).orElse(ReportScope.all());
+        return tag.map(t -> ReportScope.tag(Api.tag(t))).orElse(ReportScope.all());
     }
 }

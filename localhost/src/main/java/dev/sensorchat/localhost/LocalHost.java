@@ -1,0 +1,373 @@
+package dev.sensorchat.localhost;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * A local Functions host: serves the packaged app in {@code target/azure-functions/<app>/} the way
+ * the Functions host does, from its {@code function.json} files and {@code host.json}. HTTP
+ * triggers on {@code /api/...}, timers on their schedules, and the admin endpoints of Core Tools.
+ */
+public final class LocalHost implements AutoCloseable {
+
+    /** Trigger types this host serves; any other is a startup error that names it. */
+    static final Set<String> SERVED_TRIGGERS = Set.of("httpTrigger", "timerTrigger");
+    private static final Set<String> SERVED_OTHER_BINDINGS = Set.of("http");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DEFAULT_MAX_REQUEST_BYTES = 100L * 1024 * 1024;
+
+    private final List<FunctionDefinition> functions;
+    private final HostSettings settings;
+    private final FunctionInvoker invoker;
+    private final List<HttpRoute> routes = new ArrayList<>();
+    private final TimerTriggers timers;
+    private final HttpServer server;
+    private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, task -> {
+        Thread thread = new Thread(task, "http");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final URLClassLoader appClasses;
+    private final PrintStream log;
+    private final String routePrefix;
+    private final long maxRequestBytes;
+
+    private LocalHost(Path appDir, HostSettings settings, Path stateDir, Clock clock, PrintStream log) throws IOException {
+        this.settings = settings;
+        this.log = log;
+        JsonNode hostJson = JSON.readTree(appDir.resolve("host.json").toFile());
+        this.routePrefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
+        this.maxRequestBytes = settings.get("LOCALHOST_MAX_REQUEST_BYTES").map(Long::parseLong).orElse(DEFAULT_MAX_REQUEST_BYTES);
+        List<FunctionDefinition> enabled = new ArrayList<>();
+        for (FunctionDefinition function : FunctionDefinition.loadAll(appDir)) {
+            if (settings.disabled(function.name())) {
+                log.println("function " + function.name() + " is disabled (AzureWebJobs." + function.name() + ".Disabled)");
+                continue;
+            }
+            checkServed(function);
+            enabled.add(function);
+        }
+        if (enabled.isEmpty()) {
+            throw new IllegalStateException("no functions in " + appDir + ": build the app first (mvn package)");
+        }
+        this.functions = List.copyOf(enabled);
+        this.appClasses = new URLClassLoader("app", classpath(appDir, functions), LocalHost.class.getClassLoader());
+        this.invoker = new FunctionInvoker(appClasses, log);
+        functions.forEach(invoker::prepare); // a missing class or method fails here, not at the first call
+        for (FunctionDefinition function : functions) {
+            if (function.triggerType().equals("httpTrigger")) {
+                JsonNode trigger = function.trigger();
+                List<String> methods = new ArrayList<>();
+                trigger.path("methods").forEach(method -> methods.add(method.asText()));
+                routes.add(HttpRoute.of(function, trigger.path("route").asText(function.name()), methods,
+                        trigger.path("authLevel").asText("FUNCTION")));
+            }
+        }
+        routes.sort(Comparator.comparingInt(HttpRoute::literalSegments).reversed());
+        this.timers = new TimerTriggers(functions.stream().filter(f -> f.triggerType().equals("timerTrigger")).toList(), settings,
+                stateDir, invoker, clock, log);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.httpPort()), 64);
+        server.setExecutor(requestThreads);
+        server.createContext("/", this::handle);
+    }
+
+    /** Loads the app, checks every binding, and starts serving. */
+    public static LocalHost start(Path appDir, HostSettings settings, Path stateDir, Clock clock, PrintStream log) throws IOException {
+        LocalHost host = new LocalHost(appDir, settings, stateDir, clock, log);
+        host.server.start();
+        host.timers.start();
+        log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s/ (keys %s)%n", host.functions.size(), host.port(),
+                host.routePrefix, settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
+        return host;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public List<FunctionDefinition> functions() {
+        return functions;
+    }
+
+    private static void checkServed(FunctionDefinition function) {
+        for (JsonNode binding : function.bindings()) {
+            String type = binding.path("type").asText();
+            boolean served = type.endsWith("Trigger") ? SERVED_TRIGGERS.contains(type) : SERVED_OTHER_BINDINGS.contains(type);
+            if (!served) {
+                throw new IllegalStateException("function '" + function.name() + "' declares a '" + type + "' binding ('"
+                        + binding.path("name").asText() + "'), which this host cannot serve; set AzureWebJobs." + function.name()
+                        + ".Disabled=true to run without it");
+            }
+        }
+    }
+
+    /** The jar each function names as its scriptFile, and the jars beside it in lib/, as the Java worker loads them. */
+    private static URL[] classpath(Path appDir, List<FunctionDefinition> functions) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (Path jar : functions.stream().map(FunctionDefinition::scriptFile).distinct().toList()) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("scriptFile " + jar + " does not exist: build the app first (mvn package)");
+            }
+            urls.add(url(jar));
+        }
+        Path lib = appDir.resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> jars = Files.list(lib)) {
+                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                    urls.add(url(jar));
+                }
+            }
+        }
+        return urls.toArray(URL[]::new);
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- HTTP -------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.startsWith("/admin/")) {
+                admin(exchange, path.substring("/admin".length()));
+            } else if (path.startsWith("/" + routePrefix + "/") || path.equals("/" + routePrefix)) {
+                http(exchange, path.substring(routePrefix.length() + 1));
+            } else {
+                send(exchange, 404, "application/json", problem(404, "No function here: routes start with /" + routePrefix + "/"));
+            }
+        } catch (RuntimeException e) {
+            log.println("host error on " + exchange.getRequestURI() + ": " + e);
+        }
+    }
+
+    private void http(HttpExchange exchange, String path) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        HttpRoute route = null;
+        Map<String, String> parameters = null;
+        Set<String> allowed = new java.util.TreeSet<>();
+        for (HttpRoute candidate : routes) {
+            Optional<Map<String, String>> match = candidate.match(path);
+            if (match.isPresent()) {
+                allowed.addAll(candidate.methods());
+                if (candidate.methods().contains(method)) {
+                    route = candidate;
+                    parameters = match.get();
+                    break;
+                }
+            }
+        }
+        if (route == null) {
+            if (!allowed.isEmpty()) {
+                exchange.getResponseHeaders().add("Allow", String.join(", ", allowed));
+                send(exchange, 405, "application/json", problem(405, "Method " + method + " is not allowed here"));
+            } else {
+                send(exchange, 404, "application/json", problem(404, "No function has this route"));
+            }
+            return;
+        }
+        Map<String, String> query = query(exchange.getRequestURI());
+        if (!authorized(route.authLevel(), exchange, query)) {
+            send(exchange, 401, "application/json", problem(401, "A function key is required: x-functions-key header or ?code="));
+            return;
+        }
+        Optional<byte[]> body = readBody(exchange);
+        if (body.isEmpty()) {
+            send(exchange, 413, "application/json", problem(413, "The request body is larger than " + maxRequestBytes + " bytes"));
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        URI uri = URI.create("http://127.0.0.1:" + port() + exchange.getRequestURI());
+        LocalHttpRequest request = new LocalHttpRequest(uri, HttpMethod.value(method), Map.copyOf(headers), Map.copyOf(query),
+                body.get().length == 0 && (method.equals("GET") || method.equals("DELETE")) ? null : new String(body.get(), StandardCharsets.UTF_8));
+        Map<String, Object> metadata = new HashMap<>(parameters);
+        metadata.put("Query", query);
+        metadata.put("Headers", headers);
+        String triggerName = route.function().trigger().path("name").asText();
+        try {
+            Object result = invoker.invoke(route.function(), Map.of(triggerName, request), metadata);
+            respond(exchange, result);
+        } catch (FunctionInvoker.InvocationFailed e) {
+            // As the Functions host: a 500 that names the invocation, never the exception.
+            send(exchange, 500, "application/json", JSON.createObjectNode().put("status", 500).put("title", "Internal Server Error")
+                    .put("invocationId", e.invocationId()).toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void respond(HttpExchange exchange, Object result) throws IOException {
+        if (!(result instanceof HttpResponseMessage response)) {
+            byte[] body = result == null ? new byte[0] : JSON.writeValueAsBytes(result);
+            send(exchange, result == null ? 204 : 200, "application/json", body);
+            return;
+        }
+        Map<String, String> headers = response instanceof LocalHttpRequest.Response local ? local.headers() : Map.of();
+        headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        Object body = response.getBody();
+        byte[] bytes = body == null ? new byte[0]
+                : body instanceof byte[] raw ? raw
+                : body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                : JSON.writeValueAsBytes(body);
+        String contentType = response.getHeader("Content-Type");
+        send(exchange, response.getStatusCode(), contentType, bytes);
+    }
+
+    private boolean authorized(String authLevel, HttpExchange exchange, Map<String, String> query) {
+        if (authLevel.equals("ANONYMOUS")) {
+            return true;
+        }
+        Optional<String> functionKey = settings.get("LOCALHOST_FUNCTION_KEY");
+        Optional<String> masterKey = settings.get("LOCALHOST_MASTER_KEY");
+        boolean enforced = authLevel.equals("ADMIN") ? masterKey.isPresent() : functionKey.isPresent() || masterKey.isPresent();
+        if (!enforced) {
+            return true; // as Core Tools: keys are not enforced locally unless configured
+        }
+        String given = Optional.ofNullable(exchange.getRequestHeaders().getFirst("x-functions-key")).orElse(query.get("code"));
+        if (given == null) {
+            return false;
+        }
+        boolean master = masterKey.map(key -> same(key, given)).orElse(false);
+        return authLevel.equals("ADMIN") ? master : master || functionKey.map(key -> same(key, given)).orElse(false);
+    }
+
+    private static boolean same(String expected, String given) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body, or empty when it is over the limit. */
+    private Optional<byte[]> readBody(HttpExchange exchange) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && Long.parseLong(length.trim()) > maxRequestBytes) {
+            return Optional.empty();
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[65_536];
+            long total = 0;
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                total += read;
+                if (total > maxRequestBytes) {
+                    return Optional.empty();
+                }
+                out.write(buffer, 0, read);
+            }
+            return Optional.of(out.toByteArray());
+        }
+    }
+
+    static Map<String, String> query(URI uri) {
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.putIfAbsent(name, value);
+        }
+        return query;
+    }
+
+    // ---- admin ------------------------------------------------------------------------------------
+
+    private void admin(HttpExchange exchange, String path) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI());
+        if (!authorized("ADMIN", exchange, query)) {
+            send(exchange, 401, "application/json", problem(401, "The master key is required (LOCALHOST_MASTER_KEY)"));
+            return;
+        }
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        if (path.equals("/status") && method.equals("GET")) {
+            Map<String, Object> status = new LinkedHashMap<>();
+            for (FunctionDefinition function : functions) {
+                status.put(function.name(), invoker.stats().get(function.name()).view(function.triggerType()));
+            }
+            send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("functions", status)));
+            return;
+        }
+        if (path.startsWith("/functions/") && method.equals("POST")) {
+            String name = URLDecoder.decode(path.substring("/functions/".length()), StandardCharsets.UTF_8);
+            Optional<FunctionDefinition> function = functions.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst();
+            if (function.isEmpty()) {
+                send(exchange, 404, "application/json", problem(404, "No function named " + name));
+                return;
+            }
+            readBody(exchange);
+            if (function.get().triggerType().equals("httpTrigger")) {
+                send(exchange, 400, "application/json", problem(400, name + " is HTTP-triggered: call its route instead"));
+                return;
+            }
+            if (timers.runNow(function.get().name())) {
+                send(exchange, 202, null, new byte[0]); // as Core Tools: accepted, the run's outcome is in the log and /admin/status
+                return;
+            }
+            send(exchange, 400, "application/json", problem(400, name + " cannot be invoked by hand yet"));
+            return;
+        }
+        send(exchange, 404, "application/json", problem(404, "Admin endpoints: GET /admin/status, POST /admin/functions/{name}"));
+    }
+
+    private static byte[] problem(int status, String detail) {
+        return JSON.createObjectNode().put("status", status).put("detail", detail).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        boolean empty = body.length == 0 || status == 204 || status == 304;
+        exchange.sendResponseHeaders(status, empty ? -1 : body.length);
+        if (!empty) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        timers.close();
+        server.stop(1);
+        requestThreads.shutdownNow();
+        appClasses.close();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.sensorchat.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.common.Json;
+import dev.sensorchat.testing.LocalAzure;
+import dev.sensorchat.testing.LocalAzureExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The project's local Functions host (localhost/) over the packaged app, as a separate process, as
+ * the run command starts it: HTTP routes with keys, limits and errors, and the admin endpoints.
+ */
+@ExtendWith(LocalAzureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalHostIT {
+
+    private static final String FUNCTION_KEY = "local-function-key-0123456789";
+    private static final String MASTER_KEY = "local-master-key-0123456789";
+
+    private Process host;
+    private int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path dir;
+
+    static List<String> hostCommand(Path settings, Path state, int port) throws IOException {
+        Path localhost = Path.of(System.getProperty("sensorchat.localhost.dir", "localhost"));
+        String classpath = localhost.resolve("target/classes") + java.io.File.pathSeparator
+                + Files.readString(localhost.resolve("target/classpath.txt")).strip();
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "dev.sensorchat.localhost.LocalHostCli", "--app", System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat"),
+                "--settings", settings.toString(), "--state", state.toString(), "--port", Integer.toString(port));
+    }
+
+    private Path settings(Map<String, String> values) throws IOException {
+        values = new HashMap<>(values);
+        values.put("COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true"); // the local server's self-signed certificate
+        ObjectNode file = Json.MAPPER.createObjectNode();
+        file.put("IsEncrypted", false);
+        ObjectNode json = file.putObject("Values");
+        values.forEach(json::put);
+        Path path = dir.resolve("local.settings-" + values.hashCode() + ".json");
+        Files.writeString(path, file.toString());
+        return path;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @BeforeAll
+    void start(LocalAzure azure) throws Exception {
+        dir = Files.createTempDirectory("localhost-it");
+        Map<String, String> values = new HashMap<>(azure.appSettings());
+        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
+                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
+                "LOCALHOST_FUNCTION_KEY", FUNCTION_KEY, "LOCALHOST_MASTER_KEY", MASTER_KEY, "LOCALHOST_MAX_REQUEST_BYTES", "65536"));
+        // Served by the next steps of the local host; until then they are switched off, as in Azure.
+        for (String function : List.of("telemetry", "uploads", "alertNotifications")) {
+            values.put("AzureWebJobs." + function + ".Disabled", "true");
+        }
+        port = freePort();
+        host = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state"), port)).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (String line; System.nanoTime() < deadline && (line = out.readLine()) != null; ) {
+            lines.add(line);
+            if (line.startsWith("SENSORCHAT_LOCALHOST_READY")) {
+                break;
+            }
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("SENSORCHAT_LOCALHOST_READY")), String.join("\n", lines));
+        Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (host != null) {
+            host.destroy();
+            host.waitFor(10, TimeUnit.SECONDS);
+            host.destroyForcibly();
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("x-functions-key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void httpRoutesServeTheAppWithKeysMethodsAndLimits() throws Exception {
+        HttpResponse<String> health = send("GET", "/api/health", null, null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals("healthy", Json.MAPPER.readTree(health.body()).get("status").asText());
+        assertEquals("no-store", health.headers().firstValue("Cache-Control").orElseThrow());
+
+        assertEquals(401, send("GET", "/api/devices", null, null).statusCode());
+        assertEquals(401, send("GET", "/api/devices", "wrong", null).statusCode());
+        assertEquals(200, send("GET", "/api/devices", FUNCTION_KEY, null).statusCode());
+        assertEquals(200, send("GET", "/api/devices?code=" + FUNCTION_KEY, null, null).statusCode());
+        assertEquals(200, send("GET", "/api/devices", MASTER_KEY, null).statusCode());
+
+        HttpResponse<String> missing = send("GET", "/api/devices/no-such-device", FUNCTION_KEY, null);
+        assertEquals(404, missing.statusCode(), "the route parameter reaches the function");
+        assertTrue(missing.body().contains("no-such-device"));
+        HttpResponse<String> notAllowed = send("DELETE", "/api/devices", FUNCTION_KEY, null);
+        assertEquals(405, notAllowed.statusCode());
+        assertEquals("GET", notAllowed.headers().firstValue("Allow").orElseThrow());
+        assertEquals(404, send("GET", "/api/nothing-here", FUNCTION_KEY, null).statusCode());
+        assertEquals(413, send("POST", "/api/rules", FUNCTION_KEY, "x".repeat(70_000)).statusCode());
+        HttpResponse<String> invalid = send("POST", "/api/rules", FUNCTION_KEY, "{\"metric\": 5}");
+        assertEquals(400, invalid.statusCode(), "the function's own problem document");
+        assertEquals("application/problem+json; charset=utf-8", invalid.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void adminInvokesTimersAndReportsEachFunction() throws Exception {
+        assertEquals(401, send("GET", "/admin/status", FUNCTION_KEY, null).statusCode(), "admin needs the master key");
+        assertEquals(202, send("POST", "/admin/functions/dailyReport", MASTER_KEY, "{\"input\": \"\"}").statusCode());
+        assertEquals(400, send("POST", "/admin/functions/health", MASTER_KEY, "{}").statusCode());
+        assertEquals(404, send("POST", "/admin/functions/nope", MASTER_KEY, "{}").statusCode());
+        JsonNode status = Json.MAPPER.readTree(send("GET", "/admin/status", MASTER_KEY, null).body()).get("functions");
+        assertEquals(1, status.get("dailyReport").get("invocations").asLong());
+        assertEquals("Succeeded", status.get("dailyReport").get("lastOutcome").asText());
+        assertEquals("timerTrigger", status.get("dailyReport").get("trigger").asText());
+        assertTrue(status.get("health").get("invocations").asLong() >= 0);
+        assertTrue(!status.has("telemetry"), "disabled functions are not loaded");
+    }
+
+    @Test
+    void aBindingTheHostCannotServeIsAStartupErrorThatNamesIt(LocalAzure azure) throws Exception {
+        Map<String, String> values = new HashMap<>(azure.appSettings());
+        values.put("REPORT_SCHEDULE", "0 15 0 * * *");
+        Process failing = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state-2"), freePort())).redirectErrorStream(true).start();
+        String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(failing.waitFor(60, TimeUnit.SECONDS));
+        assertNotEquals(0, failing.exitValue());
+        assertTrue(output.contains("function 'alertNotifications' declares a 'cosmosDBTrigger' binding ('changes')"), output);
+    }
+}

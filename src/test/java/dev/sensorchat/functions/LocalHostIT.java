@@ -44,6 +44,7 @@ class LocalHostIT {
     private static final String MASTER_KEY = "local-master-key-0123456789";
 
     private Process host;
+    private dev.sensorchat.AppContext app;
     private int port;
     private final HttpClient http = HttpClient.newHttpClient();
     private Path dir;
@@ -82,10 +83,11 @@ class LocalHostIT {
         values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
                 "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
                 "LOCALHOST_FUNCTION_KEY", FUNCTION_KEY, "LOCALHOST_MASTER_KEY", MASTER_KEY, "LOCALHOST_MAX_REQUEST_BYTES", "65536"));
-        // Served by the next steps of the local host; until then they are switched off, as in Azure.
-        for (String function : List.of("telemetry", "uploads", "alertNotifications")) {
-            values.put("AzureWebJobs." + function + ".Disabled", "true");
-        }
+        // The Event Hub trigger comes with the local hub; until then it is switched off, as in Azure.
+        values.put("AzureWebJobs.telemetry.Disabled", "true");
+        values.put(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, "lh-uploads-" + Long.toString(System.nanoTime(), 36));
+        app = azure.newAppContext(Map.of(dev.sensorchat.AppContext.COSMOS_DATABASE, values.get(dev.sensorchat.AppContext.COSMOS_DATABASE),
+                dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, values.get(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER)));
         port = freePort();
         host = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state"), port)).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
@@ -105,6 +107,9 @@ class LocalHostIT {
 
     @AfterAll
     void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
         if (host != null) {
             host.destroy();
             host.waitFor(10, TimeUnit.SECONDS);
@@ -159,16 +164,56 @@ class LocalHostIT {
         assertEquals("timerTrigger", status.get("dailyReport").get("trigger").asText());
         assertTrue(status.get("health").get("invocations").asLong() >= 0);
         assertTrue(!status.has("telemetry"), "disabled functions are not loaded");
+        assertEquals("blobTrigger", status.get("uploads").get("trigger").asText());
+    }
+
+    private JsonNode status(String function) throws Exception {
+        return Json.MAPPER.readTree(send("GET", "/admin/status", MASTER_KEY, null).body()).get("functions").get(function);
+    }
+
+    private void awaitInvocations(String function, long count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (status(function).get("invocations").asLong() < count) {
+            assertTrue(System.nanoTime() < deadline, function + " was not invoked: " + status(function));
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void blobTriggersRunOncePerBlobVersionAndChangeFeedsReachTheirFunction() throws Exception {
+        String name = "localhost-" + System.nanoTime() + ".ndjson";
+        String device = "lh-" + System.nanoTime();
+        dev.sensorchat.blob.BlobStore uploads = app.blobStore(app.blobContainers().uploads());
+        long before = status("uploads").get("invocations").asLong();
+        uploads.put(name, ("{\"deviceId\":\"" + device + "\",\"ts\":\"" + java.time.Instant.now().minusSeconds(60)
+                + "\",\"metrics\":{\"t\":1}}\n").getBytes(StandardCharsets.UTF_8), "application/x-ndjson", Map.of());
+        awaitInvocations("uploads", before + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (uploads.get(name + ".receipt.json").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the uploads function ran and wrote its receipt");
+            Thread.sleep(200);
+        }
+        assertEquals(1, Json.MAPPER.readTree(uploads.get(name + ".receipt.json").orElseThrow()).get("accepted").asLong());
+        Thread.sleep(5_000); // two more scans: the same version does not run again
+        long afterFirst = status("uploads").get("invocations").asLong();
+        assertEquals(afterFirst, status("uploads").get("invocations").asLong());
+
+        // An alert written to Cosmos DB reaches alertNotifications through the change feed.
+        long notified = status("alertNotifications").get("invocations").asLong();
+        app.alerts().openOffline(device, java.time.Instant.now().minusSeconds(3600), dev.sensorchat.alerts.Severity.WARNING).orElseThrow();
+        awaitInvocations("alertNotifications", notified + 1);
+        assertEquals("Succeeded", status("alertNotifications").get("lastOutcome").asText());
     }
 
     @Test
     void aBindingTheHostCannotServeIsAStartupErrorThatNamesIt(LocalAzure azure) throws Exception {
         Map<String, String> values = new HashMap<>(azure.appSettings());
-        values.put("REPORT_SCHEDULE", "0 15 0 * * *");
+        values.putAll(Map.of("REPORT_SCHEDULE", "0 15 0 * * *", "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *",
+                "RETENTION_SCHEDULE", "0 45 0 * * *", "UPLOADS_CONTAINER", "lh-uploads-startup"));
         Process failing = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state-2"), freePort())).redirectErrorStream(true).start();
         String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(failing.waitFor(60, TimeUnit.SECONDS));
         assertNotEquals(0, failing.exitValue());
-        assertTrue(output.contains("function 'alertNotifications' declares a 'cosmosDBTrigger' binding ('changes')"), output);
+        assertTrue(output.contains("function 'telemetry' declares a 'eventHubTrigger' binding ('events')"), output);
     }
 }

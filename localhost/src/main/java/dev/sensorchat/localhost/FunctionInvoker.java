@@ -72,6 +72,16 @@ public final class FunctionInvoker {
         stats.computeIfAbsent(function.name(), name -> new Stats());
     }
 
+    /** The Java type of the parameter bound to {@code bindingName}: what the trigger must pass. */
+    public Class<?> parameterType(FunctionDefinition function, String bindingName) {
+        for (Parameter parameter : method(function).getParameters()) {
+            if (bindingName.equals(bindingNameOf(parameter))) {
+                return parameter.getType();
+            }
+        }
+        throw new IllegalStateException("function '" + function.name() + "' has no parameter for binding '" + bindingName + "'");
+    }
+
     public Map<String, Stats> stats() {
         return stats;
     }

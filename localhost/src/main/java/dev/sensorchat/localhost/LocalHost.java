@@ -43,7 +43,7 @@ import java.util.stream.Stream;
 public final class LocalHost implements AutoCloseable {
 
     /** Trigger types this host serves; any other is a startup error that names it. */
-    static final Set<String> SERVED_TRIGGERS = Set.of("httpTrigger", "timerTrigger");
+    static final Set<String> SERVED_TRIGGERS = Set.of("httpTrigger", "timerTrigger", "blobTrigger", "cosmosDBTrigger");
     private static final Set<String> SERVED_OTHER_BINDINGS = Set.of("http");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DEFAULT_MAX_REQUEST_BYTES = 100L * 1024 * 1024;
@@ -53,6 +53,9 @@ public final class LocalHost implements AutoCloseable {
     private final FunctionInvoker invoker;
     private final List<HttpRoute> routes = new ArrayList<>();
     private final TimerTriggers timers;
+    private final Connections connections;
+    private final BlobTriggers blobs;
+    private final CosmosTriggers changeFeeds;
     private final HttpServer server;
     private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, task -> {
         Thread thread = new Thread(task, "http");
@@ -96,8 +99,10 @@ public final class LocalHost implements AutoCloseable {
             }
         }
         routes.sort(Comparator.comparingInt(HttpRoute::literalSegments).reversed());
-        this.timers = new TimerTriggers(functions.stream().filter(f -> f.triggerType().equals("timerTrigger")).toList(), settings,
-                stateDir, invoker, clock, log);
+        this.timers = new TimerTriggers(triggered("timerTrigger"), settings, stateDir, invoker, clock, log);
+        this.connections = new Connections(settings);
+        this.blobs = new BlobTriggers(triggered("blobTrigger"), settings, connections, hostJson, invoker, log);
+        this.changeFeeds = new CosmosTriggers(triggered("cosmosDBTrigger"), settings, connections, invoker, log);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.httpPort()), 64);
         server.setExecutor(requestThreads);
         server.createContext("/", this::handle);
@@ -108,9 +113,15 @@ public final class LocalHost implements AutoCloseable {
         LocalHost host = new LocalHost(appDir, settings, stateDir, clock, log);
         host.server.start();
         host.timers.start();
+        host.blobs.start();
+        host.changeFeeds.start();
         log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s/ (keys %s)%n", host.functions.size(), host.port(),
                 host.routePrefix, settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
         return host;
+    }
+
+    private List<FunctionDefinition> triggered(String type) {
+        return functions.stream().filter(function -> function.triggerType().equals(type)).toList();
     }
 
     public int port() {
@@ -366,6 +377,9 @@ public final class LocalHost implements AutoCloseable {
     @Override
     public void close() throws IOException {
         timers.close();
+        blobs.close();
+        changeFeeds.close();
+        connections.close();
         server.stop(1);
         requestThreads.shutdownNow();
         appClasses.close();

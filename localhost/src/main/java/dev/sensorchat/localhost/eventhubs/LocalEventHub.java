@@ -1,0 +1,322 @@
+package dev.sensorchat.localhost.eventhubs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An in-memory, partitioned Event Hub. Thread-safe.
+ *
+ * <p>A publish call is atomic within its partition: its events get consecutive sequence numbers
+ * (per partition, from 0), consecutive offsets (cumulative UTF-8 body bytes, see
+ * {@link EventRecord#offset()}) and one enqueued time, {@code clock.instant()} taken when the call is
+ * accepted. With a partition key all events of the call go to {@link PartitionKeys#partitionFor the
+ * key's partition}, as on Event Hubs; without one (null or empty) each call goes to the next partition
+ * in turn.
+ *
+ * <p>Each partition keeps at most {@code retentionPerPartition} events; beyond that the oldest are
+ * dropped and counted (a consumer that had not reached them skips ahead, as on a hub whose retention
+ * period passed).
+ */
+public final class LocalEventHub {
+
+    /** Events kept per partition unless told otherwise. */
+    public static final int DEFAULT_RETENTION_PER_PARTITION = 1_000_000;
+
+    private final String name;
+    private final Clock clock;
+    private final Partition[] partitions;
+    private final List<String> partitionIds;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+
+    public LocalEventHub(String name, int partitionCount) {
+        this(name, partitionCount, Clock.systemUTC(), DEFAULT_RETENTION_PER_PARTITION);
+    }
+
+    public LocalEventHub(String name, int partitionCount, Clock clock) {
+        this(name, partitionCount, clock, DEFAULT_RETENTION_PER_PARTITION);
+    }
+
+    public LocalEventHub(String name, int partitionCount, Clock clock, int retentionPerPartition) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (partitionCount < 1 || partitionCount > 1024) {
+            throw new IllegalArgumentException("an event hub has 1 to 1024 partitions, not " + partitionCount);
+        }
+        if (retentionPerPartition < 1) {
+            throw new IllegalArgumentException("retentionPerPartition must be at least 1, was " + retentionPerPartition);
+        }
+        partitions = new Partition[partitionCount];
+        List<String> ids = new ArrayList<>(partitionCount);
+        for (int i = 0; i < partitionCount; i++) {
+            partitions[i] = new Partition(Integer.toString(i), retentionPerPartition);
+            ids.add(partitions[i].id);
+        }
+        partitionIds = List.copyOf(ids);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    /** "0" to "n-1". */
+    public List<String> partitionIds() {
+        return partitionIds;
+    }
+
+    /**
+     * Enqueues the bodies, in order, in one partition: the key's partition, or the next one in turn
+     * when the key is null or empty. Returns the stored records (empty for no bodies).
+     */
+    public List<EventRecord> publish(List<String> bodies, String partitionKey) {
+        Objects.requireNonNull(bodies, "bodies");
+        if (bodies.isEmpty()) {
+            return List.of();
+        }
+        boolean keyed = partitionKey != null && !partitionKey.isEmpty();
+        int index = keyed
+                ? PartitionKeys.partitionFor(partitionKey, partitions.length)
+                : Math.floorMod(roundRobin.getAndIncrement(), partitions.length);
+        return partitions[index].append(bodies, keyed ? partitionKey : null, clock);
+    }
+
+    /** Enqueues the bodies, in order, in the given partition (Event Hubs' send to a partition id). */
+    public List<EventRecord> publishToPartition(String partitionId, List<String> bodies) {
+        Objects.requireNonNull(bodies, "bodies");
+        return bodies.isEmpty() ? List.of() : partition(partitionId).append(bodies, null, clock);
+    }
+
+    /** The partition a key maps to. */
+    public String partitionFor(String partitionKey) {
+        return partitions[PartitionKeys.partitionFor(partitionKey, partitions.length)].id;
+    }
+
+    /** Up to {@code maxCount} retained events from {@code fromSequenceNumber} on (or from the oldest retained). */
+    public List<EventRecord> read(String partitionId, long fromSequenceNumber, int maxCount) {
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            return partition.copy(fromSequenceNumber, maxCount);
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    public PartitionInfo partitionInfo(String partitionId) {
+        return partition(partitionId).info();
+    }
+
+    /** The sequence number the next event published to the partition will get. */
+    public long nextSequenceNumber(String partitionId) {
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            return partition.nextSequence;
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    /**
+     * The sequence number of the first retained event enqueued at or after {@code time}, or the next
+     * sequence number when there is none.
+     */
+    public long firstSequenceNumberAtOrAfter(String partitionId, Instant time) {
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            for (int i = 0; i < partition.size; i++) {
+                EventRecord event = partition.at(i);
+                if (!event.enqueuedTime().isBefore(time)) {
+                    return event.sequenceNumber();
+                }
+            }
+            return partition.nextSequence;
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    /** Events dropped from all partitions to keep within the retention cap. */
+    public long droppedEvents() {
+        long dropped = 0;
+        for (Partition partition : partitions) {
+            dropped += partition.info().droppedEvents();
+        }
+        return dropped;
+    }
+
+    /**
+     * Waits for a batch for a consumer: blocks until at least one event at or after {@code from} is
+     * retained, then until {@code minCount} are or {@code maxWaitNanos} has passed since the first was
+     * seen, and returns up to {@code maxCount} (the oldest retained first, if {@code from} was dropped).
+     * Returns null as soon as {@code stopped} says so; {@link #wakeAll} makes waiters look again.
+     */
+    List<EventRecord> awaitBatch(String partitionId, long from, int minCount, int maxCount, long maxWaitNanos,
+                                 BooleanSupplier stopped) throws InterruptedException {
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            long deadline = 0;
+            boolean waitingToFill = false;
+            while (true) {
+                if (stopped.getAsBoolean()) {
+                    return null;
+                }
+                long available = partition.nextSequence - Math.max(from, partition.firstSequence);
+                if (available > 0) {
+                    if (available >= minCount || available >= maxCount) {
+                        return partition.copy(from, maxCount);
+                    }
+                    long now = System.nanoTime();
+                    if (!waitingToFill) {
+                        waitingToFill = true;
+                        deadline = now + maxWaitNanos;
+                    }
+                    long left = deadline - now;
+                    if (left <= 0) {
+                        return partition.copy(from, maxCount);
+                    }
+                    partition.appended.awaitNanos(left);
+                } else {
+                    // Bounded, so a stop that raced the flag is noticed even without a wake-up.
+                    partition.appended.await(1, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    /** Makes every {@link #awaitBatch} waiter re-check its stop condition. */
+    void wakeAll() {
+        for (Partition partition : partitions) {
+            partition.lock.lock();
+            try {
+                partition.appended.signalAll();
+            } finally {
+                partition.lock.unlock();
+            }
+        }
+    }
+
+    private Partition partition(String partitionId) {
+        Objects.requireNonNull(partitionId, "partitionId");
+        int index;
+        try {
+            index = Integer.parseInt(partitionId);
+        } catch (NumberFormatException e) {
+            index = -1;
+        }
+        if (index < 0 || index >= partitions.length || !partitions[index].id.equals(partitionId)) {
+            throw new IllegalArgumentException("event hub " + name + " has no partition '" + partitionId
+                    + "' (it has 0 to " + (partitions.length - 1) + ")");
+        }
+        return partitions[index];
+    }
+
+    @Override
+    public String toString() {
+        return "LocalEventHub[" + name + ", " + partitions.length + " partitions]";
+    }
+
+    /** One partition: a ring buffer of the retained events, guarded by {@link #lock}. */
+    private static final class Partition {
+        final String id;
+        final int retention;
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition appended = lock.newCondition();
+        EventRecord[] ring = new EventRecord[16];
+        int head;
+        int size;
+        long firstSequence;
+        long nextSequence;
+        long nextOffset;
+        long dropped;
+        Instant lastEnqueued;
+
+        Partition(String id, int retention) {
+            this.id = id;
+            this.retention = retention;
+        }
+
+        List<EventRecord> append(List<String> bodies, String partitionKey, Clock clock) {
+            for (String body : bodies) {
+                Objects.requireNonNull(body, "an event body is null");
+            }
+            List<EventRecord> stored = new ArrayList<>(bodies.size());
+            lock.lock();
+            try {
+                Instant enqueued = clock.instant();
+                for (String body : bodies) {
+                    EventRecord event = new EventRecord(id, nextSequence, nextOffset, enqueued, partitionKey, body);
+                    nextSequence++;
+                    nextOffset += body.getBytes(StandardCharsets.UTF_8).length;
+                    add(event);
+                    stored.add(event);
+                }
+                lastEnqueued = enqueued;
+                appended.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return stored;
+        }
+
+        private void add(EventRecord event) {
+            if (size == retention) {
+                ring[head] = null;
+                head = (head + 1) & (ring.length - 1);
+                size--;
+                firstSequence++;
+                dropped++;
+            }
+            if (size == ring.length) {
+                EventRecord[] grown = new EventRecord[ring.length * 2];
+                for (int i = 0; i < size; i++) {
+                    grown[i] = at(i);
+                }
+                ring = grown;
+                head = 0;
+            }
+            ring[(head + size) & (ring.length - 1)] = event;
+            size++;
+        }
+
+        EventRecord at(int index) {
+            return ring[(head + index) & (ring.length - 1)];
+        }
+
+        List<EventRecord> copy(long from, int maxCount) {
+            long start = Math.max(from, firstSequence);
+            int count = (int) Math.max(0, Math.min(maxCount, nextSequence - start));
+            List<EventRecord> events = new ArrayList<>(count);
+            int offset = (int) (start - firstSequence);
+            for (int i = 0; i < count; i++) {
+                events.add(at(offset + i));
+            }
+            return events;
+        }
+
+        PartitionInfo info() {
+            lock.lock();
+            try {
+                return new PartitionInfo(id, firstSequence, nextSequence, nextOffset, lastEnqueued, size, dropped);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

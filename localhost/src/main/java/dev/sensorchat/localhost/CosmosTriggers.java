@@ -10,6 +10,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.localhost.eventhubs.RetryPolicy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,28 +34,7 @@ final class CosmosTriggers implements AutoCloseable {
     private static final int MAX_ITEMS = 100;
 
     private record Feed(FunctionDefinition function, CosmosContainer monitored, CosmosContainer leases, String leaseId,
-                        boolean fromBeginning, String bindingName, Class<?> parameterType, RetrySchedule retry) {
-    }
-
-    /** The function's {@code retry} from function.json: exponential or fixed delay, a maximum count (-1 = forever). */
-    record RetrySchedule(int maxRetries, Duration min, Duration max, boolean exponential) {
-        static RetrySchedule of(JsonNode retry) {
-            if (retry == null || retry.isMissingNode() || retry.isNull()) {
-                return new RetrySchedule(0, Duration.ZERO, Duration.ZERO, false);
-            }
-            boolean exponential = retry.path("strategy").asText().equalsIgnoreCase("exponentialBackoff");
-            Duration min = TimeSpan.parse(retry.path(exponential ? "minimumInterval" : "delayInterval").asText("00:00:05"));
-            Duration max = exponential ? TimeSpan.parse(retry.path("maximumInterval").asText("00:05:00")) : min;
-            return new RetrySchedule(retry.path("maxRetryCount").asInt(0), min, max, exponential);
-        }
-
-        Duration delay(int attempt) {
-            if (!exponential) {
-                return min;
-            }
-            long millis = Math.min(max.toMillis(), min.toMillis() * (1L << Math.min(20, attempt - 1)));
-            return Duration.ofMillis(millis);
-        }
+                        boolean fromBeginning, String bindingName, Class<?> parameterType, RetryPolicy retry) {
     }
 
     private final List<Feed> feeds = new ArrayList<>();
@@ -80,7 +60,7 @@ final class CosmosTriggers implements AutoCloseable {
             String bindingName = trigger.path("name").asText();
             feeds.add(new Feed(function, client.getDatabase(database).getContainer(container), client.getDatabase(database).getContainer(leases),
                     BlobTriggers.HOST_ID + "." + function.name(), trigger.path("startFromBeginning").asBoolean(false), bindingName,
-                    invoker.parameterType(function, bindingName), RetrySchedule.of(function.retry())));
+                    invoker.parameterType(function, bindingName), RetryPolicy.fromFunctionJson(function.retry())));
         }
     }
 
@@ -132,13 +112,12 @@ final class CosmosTriggers implements AutoCloseable {
                 invoker.invoke(feed.function(), Map.of(feed.bindingName(), value), Map.of());
                 return;
             } catch (FunctionInvoker.InvocationFailed e) {
-                boolean retriesLeft = feed.retry().maxRetries() < 0 || attempt <= feed.retry().maxRetries();
-                if (!retriesLeft) {
+                if (!feed.retry().allowsRetry(attempt)) {
                     log.println("cosmos trigger " + feed.function().name() + ": " + changes.size() + " changes skipped after "
                             + attempt + " attempts (retry policy exhausted), invocation " + e.invocationId());
                     return;
                 }
-                sleep(feed.retry().delay(attempt));
+                sleep(feed.retry().delayBeforeRetry(attempt));
             }
         }
     }
@@ -173,20 +152,5 @@ final class CosmosTriggers implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
-    }
-
-    /** "00:05:00" or "1.00:00:00" (the .NET TimeSpan form function.json uses). */
-    static final class TimeSpan {
-        private TimeSpan() {
-        }
-
-        static Duration parse(String text) {
-            String[] dayAndTime = text.split("\\.", 2);
-            long days = dayAndTime.length == 2 && !dayAndTime[0].contains(":") ? Long.parseLong(dayAndTime[0]) : 0;
-            String time = days > 0 ? dayAndTime[1] : text;
-            String[] parts = time.split(":");
-            return Duration.ofDays(days).plusHours(Long.parseLong(parts[0])).plusMinutes(Long.parseLong(parts[1]))
-                    .plusMillis(Math.round(Double.parseDouble(parts[2]) * 1000));
-        }
     }
 }

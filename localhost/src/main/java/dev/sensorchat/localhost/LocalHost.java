@@ -43,7 +43,7 @@ import java.util.stream.Stream;
 public final class LocalHost implements AutoCloseable {
 
     /** Trigger types this host serves; any other is a startup error that names it. */
-    static final Set<String> SERVED_TRIGGERS = Set.of("httpTrigger", "timerTrigger", "blobTrigger", "cosmosDBTrigger");
+    static final Set<String> SERVED_TRIGGERS = Set.of("httpTrigger", "timerTrigger", "blobTrigger", "cosmosDBTrigger", "eventHubTrigger");
     private static final Set<String> SERVED_OTHER_BINDINGS = Set.of("http");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DEFAULT_MAX_REQUEST_BYTES = 100L * 1024 * 1024;
@@ -56,6 +56,7 @@ public final class LocalHost implements AutoCloseable {
     private final Connections connections;
     private final BlobTriggers blobs;
     private final CosmosTriggers changeFeeds;
+    private final EventHubTriggers eventHubs;
     private final HttpServer server;
     private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, task -> {
         Thread thread = new Thread(task, "http");
@@ -103,6 +104,7 @@ public final class LocalHost implements AutoCloseable {
         this.connections = new Connections(settings);
         this.blobs = new BlobTriggers(triggered("blobTrigger"), settings, connections, hostJson, invoker, log);
         this.changeFeeds = new CosmosTriggers(triggered("cosmosDBTrigger"), settings, connections, invoker, log);
+        this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger"), settings, hostJson, stateDir, invoker, clock);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.httpPort()), 64);
         server.setExecutor(requestThreads);
         server.createContext("/", this::handle);
@@ -115,6 +117,7 @@ public final class LocalHost implements AutoCloseable {
         host.timers.start();
         host.blobs.start();
         host.changeFeeds.start();
+        host.eventHubs.start();
         log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s/ (keys %s)%n", host.functions.size(), host.port(),
                 host.routePrefix, settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
         return host;
@@ -330,9 +333,15 @@ public final class LocalHost implements AutoCloseable {
         if (path.equals("/status") && method.equals("GET")) {
             Map<String, Object> status = new LinkedHashMap<>();
             for (FunctionDefinition function : functions) {
-                status.put(function.name(), invoker.stats().get(function.name()).view(function.triggerType()));
+                Map<String, Object> view = invoker.stats().get(function.name()).view(function.triggerType());
+                eventHubs.stats(function.name()).ifPresent(consumer -> view.put("eventHub", consumer));
+                status.put(function.name(), view);
             }
             send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("functions", status)));
+            return;
+        }
+        if (path.startsWith("/eventhubs/") && method.equals("POST")) {
+            publish(exchange, URLDecoder.decode(path.substring("/eventhubs/".length()), StandardCharsets.UTF_8), query);
             return;
         }
         if (path.startsWith("/functions/") && method.equals("POST")) {
@@ -354,7 +363,32 @@ public final class LocalHost implements AutoCloseable {
             send(exchange, 400, "application/json", problem(400, name + " cannot be invoked by hand yet"));
             return;
         }
-        send(exchange, 404, "application/json", problem(404, "Admin endpoints: GET /admin/status, POST /admin/functions/{name}"));
+        send(exchange, 404, "application/json",
+                problem(404, "Admin endpoints: GET /admin/status, POST /admin/functions/{name}, POST /admin/eventhubs/{hub}"));
+    }
+
+    /** {@code POST /admin/eventhubs/{hub}?partitionKey=}: NDJSON (one event per line) or a JSON array of events. */
+    private void publish(HttpExchange exchange, String hubName, Map<String, String> query) throws IOException {
+        Optional<dev.sensorchat.localhost.eventhubs.LocalEventHub> hub = eventHubs.hub(hubName);
+        if (hub.isEmpty()) {
+            send(exchange, 404, "application/json", problem(404, "No function listens to an event hub named " + hubName));
+            return;
+        }
+        List<String> bodies;
+        try {
+            bodies = dev.sensorchat.localhost.eventhubs.NdjsonBatch.DEFAULT.read(exchange.getRequestBody(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"));
+        } catch (dev.sensorchat.localhost.eventhubs.InvalidBatchException e) {
+            send(exchange, e.httpStatus(), "application/json", problem(e.httpStatus(), e.getMessage()));
+            return;
+        }
+        var records = hub.get().publish(bodies, query.get("partitionKey"));
+        var answer = JSON.createObjectNode().put("hub", hub.get().name()).put("events", records.size());
+        if (!records.isEmpty()) {
+            answer.put("partition", records.get(0).partitionId()).put("firstSequenceNumber", records.get(0).sequenceNumber())
+                    .put("lastSequenceNumber", records.get(records.size() - 1).sequenceNumber());
+        }
+        send(exchange, 202, "application/json", answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] problem(int status, String detail) {
@@ -379,6 +413,7 @@ public final class LocalHost implements AutoCloseable {
         timers.close();
         blobs.close();
         changeFeeds.close();
+        eventHubs.close();
         connections.close();
         server.stop(1);
         requestThreads.shutdownNow();

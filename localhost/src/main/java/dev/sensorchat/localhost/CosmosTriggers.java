@@ -75,8 +75,12 @@ final class CosmosTriggers implements AutoCloseable {
         for (Feed feed : feeds) {
             try {
                 drain(feed);
+            } catch (CosmosException e) {
+                // Typically the container does not exist yet (the app creates it on first use): try again at the next poll.
+                log.println("cosmos trigger " + feed.function().name() + ": status " + e.getStatusCode() + "/" + e.getSubStatusCode()
+                        + " reading " + feed.monitored().getId() + "; retrying");
             } catch (RuntimeException e) {
-                log.println("cosmos trigger " + feed.function().name() + ": " + e.getMessage());
+                log.println("cosmos trigger " + feed.function().name() + ": " + e);
             }
         }
     }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
  * settings from the environment, which a running JVM cannot change).
  */
 @Command(name = "sensorchat-localhost", mixinStandardHelpOptions = true, version = "sensorchat-localhost 0.1.0",
-        description = "Serves the packaged Functions app locally: HTTP triggers on /api, timers, and the admin endpoints.",
+        description = "Serves the packaged Functions app locally: HTTP triggers on /api, timers, Event Hub, blob and Cosmos DB "
+                + "triggers, and the admin endpoints. 'up' runs the whole system.",
+        subcommands = UpCommand.class,
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:stopped", "1:the app could not start", "2:invalid options"})
 public final class LocalHostCli implements Callable<Integer> {
 

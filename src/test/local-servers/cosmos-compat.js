@@ -16,9 +16,13 @@
  *   7. x-ms-alt-content-path, from which the SDK builds change-feed links;
  *   8. keep-alive connections (the stock CLI closes every connection).
  *
+ * It also has a fault switch for resilience tests (off unless commanded; see createFaultSwitch):
+ * 429 throttling, 503 and dropped connections on data-plane requests, for a limited time.
+ *
  * This file reaches into the server's internals, so package.json pins the exact version.
  * Anything the application would otherwise have to work around belongs here.
  */
+const http = require("http");
 const https = require("https");
 const { randomUUID } = require("crypto");
 
@@ -339,6 +343,218 @@ async function transactionalBatch(account, req, res, params) {
   );
 }
 
+// ---------------------------------------------------------------------------------------
+// Fault injection, for resilience tests. Off by default. Commanded over a plain-HTTP admin
+// server on 127.0.0.1 (createFaultAdminServer), never through the Cosmos DB API itself:
+//
+//   POST /faults {"mode": "throttle"|"unavailable"|"drop"|"off", "forMs": 5000, "ratio": 1.0,
+//                 "retryAfterMs": 100, "phase": "before"|"after", "scope": "documents"|"all"}
+//   GET  /faults     current state and counters;   DELETE /faults   same as mode "off"
+//
+// mode       throttle: 429 with x-ms-retry-after-ms and x-ms-substatus 3200, as the service
+//            answers "Request rate is large"; unavailable: 503 ServiceUnavailable; drop: the
+//            connection is destroyed without a response.
+// forMs      how long the fault lasts (required, at most 10 minutes); it then switches itself off.
+// ratio      share of the requests in scope that fail, 0 < ratio <= 1. Deterministic: with 0.5
+//            every second request fails, with 0.25 every fourth, and so on.
+// retryAfterMs  the retry-after hint of a throttle (default 100 ms, like the service's small hints).
+// phase      before (default): the request fails before the server looks at it, so nothing was
+//            written, as the service guarantees for 429. after: the server executes the request,
+//            then the client gets the 503 or the dropped connection instead of the answer: an
+//            in-doubt write, as after a gateway timeout. Not for throttle.
+// scope      documents (default): requests on /dbs/{db}/colls/{coll}/docs[/...]: point reads and
+//            writes, queries and their query plans, change feed, batches, bulk. all: every
+//            request, including account, database, collection and partition-key-range reads.
+//
+// Metadata is left alone by default: the SDK reads it once into caches when it opens a
+// container, and failing it tests the SDK's cache refresh (and can fail client construction,
+// or mark the single endpoint unavailable) rather than the application's handling of a
+// failing database; the service throttles data-plane requests, not these.
+// ---------------------------------------------------------------------------------------
+
+const FAULT_MODES = ["throttle", "unavailable", "drop"];
+const MAX_FAULT_MS = 10 * 60 * 1000;
+const DOCUMENTS_SCOPE = /^\/dbs\/[^/]+\/colls\/[^/]+\/docs(\/|$)/;
+
+class FaultSwitch {
+  constructor(now = Date.now) {
+    this._now = now;
+    this._fault = null;
+    this._lastFault = null;
+    this._injected = { throttle: 0, unavailable: 0, drop: 0 };
+    this._commands = 0;
+  }
+
+  /** Applies a command ({mode, forMs, ratio, ...}); throws an Error with .statusCode 400 when invalid. */
+  command(body) {
+    const invalid = message => Object.assign(new Error(message), { statusCode: 400 });
+    if (!body || typeof body !== "object") throw invalid("expected a JSON object");
+    const { mode } = body;
+    if (mode === "off") {
+      this._commands += 1;
+      this._switchOff();
+      return this.state();
+    }
+    if (!FAULT_MODES.includes(mode)) throw invalid(`mode must be one of off, ${FAULT_MODES.join(", ")}`);
+    const forMs = Number(body.forMs);
+    if (!Number.isFinite(forMs) || forMs <= 0 || forMs > MAX_FAULT_MS) {
+      throw invalid(`forMs must be a number of milliseconds, 0 < forMs <= ${MAX_FAULT_MS}`);
+    }
+    const ratio = body.ratio === undefined ? 1 : Number(body.ratio);
+    if (!Number.isFinite(ratio) || ratio <= 0 || ratio > 1) throw invalid("ratio must be in (0, 1]");
+    const retryAfterMs = body.retryAfterMs === undefined ? 100 : Number(body.retryAfterMs);
+    if (!Number.isInteger(retryAfterMs) || retryAfterMs < 0) throw invalid("retryAfterMs must be an integer >= 0");
+    const phase = body.phase === undefined ? "before" : body.phase;
+    if (phase !== "before" && phase !== "after") throw invalid("phase must be before or after");
+    if (phase === "after" && mode === "throttle") throw invalid("a throttled request is never executed: phase after is not for throttle");
+    const scope = body.scope === undefined ? "documents" : body.scope;
+    if (scope !== "documents" && scope !== "all") throw invalid("scope must be documents or all");
+    const startedAt = this._now();
+    this._commands += 1;
+    this._switchOff();
+    this._fault = {
+      mode, forMs, ratio, retryAfterMs, phase, scope,
+      startedAt, expiresAt: startedAt + forMs,
+      seen: 0, injected: 0, firstInjectedAt: null, lastInjectedAt: null, endedAt: null
+    };
+    return this.state();
+  }
+
+  /** The fault to inject into this request, or null. Counts it as injected. */
+  decide(req, pathname) {
+    const fault = this._active();
+    if (!fault) return null;
+    if (fault.scope === "documents" && !DOCUMENTS_SCOPE.test(pathname)) return null;
+    fault.seen += 1;
+    const hit = Math.floor(fault.seen * fault.ratio) > Math.floor((fault.seen - 1) * fault.ratio);
+    if (!hit) return null;
+    const at = this._now();
+    fault.injected += 1;
+    if (fault.firstInjectedAt === null) fault.firstInjectedAt = at;
+    fault.lastInjectedAt = at;
+    this._injected[fault.mode] += 1;
+    return fault;
+  }
+
+  state() {
+    const fault = this._active();
+    const describe = f => f && {
+      mode: f.mode,
+      forMs: f.forMs,
+      ratio: f.ratio,
+      retryAfterMs: f.retryAfterMs,
+      phase: f.phase,
+      scope: f.scope,
+      startedAt: f.startedAt,
+      expiresAt: f.expiresAt,
+      endedAt: f.endedAt,
+      seen: f.seen,
+      injected: f.injected,
+      firstInjectedAt: f.firstInjectedAt,
+      lastInjectedAt: f.lastInjectedAt
+    };
+    return {
+      active: Boolean(fault),
+      mode: fault ? fault.mode : "off",
+      remainingMs: fault ? Math.max(0, fault.expiresAt - this._now()) : 0,
+      current: describe(fault),
+      last: describe(fault ? null : this._lastFault),
+      injected: { ...this._injected, total: this._injected.throttle + this._injected.unavailable + this._injected.drop },
+      commands: this._commands,
+      now: this._now()
+    };
+  }
+
+  _active() {
+    if (this._fault && this._now() >= this._fault.expiresAt) {
+      this._fault.endedAt = this._fault.expiresAt;
+      this._lastFault = this._fault;
+      this._fault = null;
+    }
+    return this._fault;
+  }
+
+  _switchOff() {
+    if (this._active()) {
+      this._fault.endedAt = this._now();
+      this._lastFault = this._fault;
+      this._fault = null;
+    }
+  }
+}
+
+function createFaultSwitch(options) {
+  return new FaultSwitch(options && options.now);
+}
+
+const THROTTLE_MESSAGE =
+  "Message: {\"Errors\":[\"Request rate is large. More Request Units may be needed, so no changes were made. " +
+  "Please retry this request later. Learn more: http://aka.ms/cosmosdb-error-429\"]}";
+const UNAVAILABLE_MESSAGE =
+  "Message: {\"Errors\":[\"The request failed because the service is currently unavailable. " +
+  "Please retry the request. (fault injected by the local test server)\"]}";
+
+/** Answers (or drops) a request with an injected fault. Any headers a handler had set are dropped. */
+function answerWithFault(req, res, fault) {
+  if (fault.mode === "drop" || res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  res.getHeaderNames().forEach(name => res.removeHeader(name));
+  const activityId = randomUUID();
+  res.statusCode = fault.mode === "throttle" ? 429 : 503;
+  res.setHeader("content-type", "application/json");
+  res.setHeader("connection", "keep-alive");
+  res.setHeader("x-ms-activity-id", activityId);
+  res.setHeader("x-ms-request-charge", "0");
+  let body;
+  if (fault.mode === "throttle") {
+    res.setHeader("x-ms-retry-after-ms", String(fault.retryAfterMs));
+    res.setHeader("x-ms-substatus", "3200");
+    body = { code: "TooManyRequests", message: `${THROTTLE_MESSAGE}\r\nActivityId: ${activityId}` };
+  } else {
+    body = { code: "ServiceUnavailable", message: `${UNAVAILABLE_MESSAGE}\r\nActivityId: ${activityId}` };
+  }
+  req.resume(); // discard an unread request body; the connection stays usable
+  res.end(JSON.stringify(body));
+}
+
+async function readCommand(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch (err) {
+    throw Object.assign(new Error(`invalid JSON: ${err.message}`), { statusCode: 400 });
+  }
+}
+
+/**
+ * The fault switch's control server: plain HTTP, to be bound to 127.0.0.1 only. No
+ * authentication, so never bind it elsewhere.
+ */
+function createFaultAdminServer(faults) {
+  return http.createServer((req, res) => {
+    const reply = (status, body) => {
+      res.statusCode = status;
+      res.setHeader("content-type", "application/json");
+      res.end(`${JSON.stringify(body)}\n`);
+    };
+    const { pathname } = new URL(req.url, "http://localhost");
+    if (pathname !== "/faults" && pathname !== "/_sensorchat/faults") {
+      reply(404, { error: "only /faults is served here" });
+      return;
+    }
+    (async () => {
+      if (req.method === "GET") return reply(200, faults.state());
+      if (req.method === "DELETE") return reply(200, faults.command({ mode: "off" }));
+      if (req.method === "POST" || req.method === "PUT") return reply(200, faults.command(await readCommand(req)));
+      return reply(405, { error: "use GET, POST or DELETE" });
+    })().catch(err => reply(err.statusCode || 500, { error: err.message }));
+  });
+}
+
 const DOCS = /^\/dbs\/([^/]+)\/colls\/([^/]+)\/docs$/;
 const DOC = /^\/dbs\/([^/]+)\/colls\/([^/]+)\/docs\/([^/]+)$/;
 
@@ -382,9 +598,14 @@ function normalisedPath(url) {
   return pathname;
 }
 
-function createRequestHandler(getAccount, log) {
+function createRequestHandler(getAccount, log, faults) {
   return (req, res) => {
     const pathname = normalisedPath(req.url);
+    const fault = faults ? faults.decide(req, pathname) : null;
+    if (fault && fault.phase === "before") {
+      answerWithFault(req, res, fault);
+      return;
+    }
     const route = layerRoute(req, pathname) || stockRoute(req);
     const altPath = altContentPath(pathname);
     (async () => {
@@ -409,6 +630,10 @@ function createRequestHandler(getAccount, log) {
       res.setHeader("connection", "keep-alive");
       res.setHeader("x-ms-activity-id", randomUUID());
       res.setHeader("x-ms-request-charge", "1");
+      if (fault) {
+        answerWithFault(req, res, fault); // phase "after": executed, but the client never hears so
+        return;
+      }
       res.end(res.statusCode === 304 || body === null || body === undefined ? "" : JSON.stringify(body));
     })().catch(err => {
       log(`cosmos layer: ${err.stack || err}`);
@@ -422,11 +647,12 @@ function createRequestHandler(getAccount, log) {
 
 /**
  * Creates the HTTPS server. Call listen() on it; the account (which advertises the server's own
- * address as its endpoint, as the service does) is created once it listens.
+ * address as its endpoint, as the service does) is created once it listens. Pass a fault
+ * switch (createFaultSwitch) to make injected faults possible.
  */
-function createCosmosServer({ cert, key, log = msg => process.stderr.write(`${msg}\n`) }) {
+function createCosmosServer({ cert, key, faults, log = msg => process.stderr.write(`${msg}\n`) }) {
   let account;
-  const server = https.createServer({ cert, key }, createRequestHandler(() => account, log));
+  const server = https.createServer({ cert, key }, createRequestHandler(() => account, log, faults));
   // The SDK keeps pooled connections for up to a minute; never close them first.
   server.keepAliveTimeout = 10 * 60 * 1000;
   server.headersTimeout = server.keepAliveTimeout + 1000;
@@ -441,4 +667,4 @@ function createCosmosServer({ cert, key, log = msg => process.stderr.write(`${ms
   return server;
 }
 
-module.exports = { createCosmosServer, EMULATOR_KEY };
+module.exports = { createCosmosServer, createFaultSwitch, createFaultAdminServer, EMULATOR_KEY };

@@ -31,7 +31,9 @@ final class DockerServers implements LocalAzureServers {
         this.cosmos = cosmos;
         // The emulator advertises its in-container address; the mapped port is only reachable directly.
         this.endpoints = new LocalAzure(azurite.getConnectionString(), cosmos.getEmulatorEndpoint(),
-                cosmos.getEmulatorKey(), Map.of(AppContext.COSMOS_ENDPOINT_DISCOVERY, "false"));
+                cosmos.getEmulatorKey(), Map.of(AppContext.COSMOS_ENDPOINT_DISCOVERY, "false"),
+                CosmosFaults.unsupported("the official Cosmos DB emulator (Docker) has no fault switch, and its "
+                        + "container is not a process of this machine to SIGSTOP; run with -Dsensorchat.localServers=npm"));
     }
 
     static DockerServers start() {

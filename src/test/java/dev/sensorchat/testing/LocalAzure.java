@@ -14,9 +14,23 @@ import java.util.UUID;
  * @param cosmosEndpoint          Cosmos DB endpoint, https://127.0.0.1:port/
  * @param cosmosKey               the emulator's well-known key
  * @param extraSettings           what the server kind needs besides (e.g. endpoint discovery off)
+ * @param cosmosFaults            fault injection into the Cosmos DB server (npm servers only; see
+ *                                {@link CosmosFaults#isSupported()})
  */
 public record LocalAzure(String storageConnectionString, String cosmosEndpoint, String cosmosKey,
-                         Map<String, String> extraSettings) {
+                         Map<String, String> extraSettings, CosmosFaults cosmosFaults) {
+
+    public LocalAzure {
+        if (cosmosFaults == null) {
+            cosmosFaults = CosmosFaults.unsupported("this Cosmos DB server has no fault switch");
+        }
+    }
+
+    /** Servers without fault injection. */
+    public LocalAzure(String storageConnectionString, String cosmosEndpoint, String cosmosKey,
+                      Map<String, String> extraSettings) {
+        this(storageConnectionString, cosmosEndpoint, cosmosKey, extraSettings, null);
+    }
 
     public String cosmosConnectionString() {
         return "AccountEndpoint=" + cosmosEndpoint + ";AccountKey=" + cosmosKey + ";";

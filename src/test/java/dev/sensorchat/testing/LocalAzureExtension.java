@@ -2,6 +2,7 @@ package dev.sensorchat.testing;
 
 import java.util.Locale;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -15,8 +16,11 @@ import org.testcontainers.DockerClientFactory;
  * <p>Which servers: Testcontainers' Azurite and Cosmos DB emulator when Docker is available,
  * otherwise Azurite and the Cosmos DB layer from npm (src/test/local-servers). Force one with
  * {@code -Dsensorchat.localServers=docker} or {@code =npm}.
+ *
+ * <p>After each test class, faults injected into Cosmos DB ({@link CosmosFaults}) are switched off
+ * and a paused server is resumed, so one class's faults never reach the next.
  */
-public final class LocalAzureExtension implements ParameterResolver {
+public final class LocalAzureExtension implements ParameterResolver, AfterAllCallback {
 
     private static final Logger LOG = Logger.getLogger(LocalAzureExtension.class.getName());
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalAzureExtension.class);
@@ -31,6 +35,14 @@ public final class LocalAzureExtension implements ParameterResolver {
         return context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(LocalAzureServers.class, key -> start(), LocalAzureServers.class)
                 .endpoints();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        LocalAzureServers servers = context.getRoot().getStore(NAMESPACE).get(LocalAzureServers.class, LocalAzureServers.class);
+        if (servers != null) {
+            servers.endpoints().cosmosFaults().reset();
+        }
     }
 
     private static LocalAzureServers start() {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,7 @@ final class NpmServers implements LocalAzureServers {
         reader.start();
         try {
             String json = ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            NpmServers servers = new NpmServers(process, endpointsFrom(Json.MAPPER.readTree(json)));
+            NpmServers servers = new NpmServers(process, endpointsFrom(Json.MAPPER.readTree(json), process));
             LOG.info(() -> "Local servers ready: " + servers.endpoints);
             return servers;
         } catch (TimeoutException | ExecutionException e) {
@@ -202,12 +203,24 @@ final class NpmServers implements LocalAzureServers {
         ready.completeExceptionally(new IllegalStateException("start.js exited before it was ready"));
     }
 
-    private static LocalAzure endpointsFrom(JsonNode ready) {
+    private static LocalAzure endpointsFrom(JsonNode ready, Process supervisor) {
         String storage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AZURITE_ACCOUNT_KEY + ";"
                 + "BlobEndpoint=" + ready.get("blobEndpoint").asText() + ";"
                 + "QueueEndpoint=" + ready.get("queueEndpoint").asText() + ";"
                 + "TableEndpoint=" + ready.get("tableEndpoint").asText() + ";";
-        return new LocalAzure(storage, ready.get("cosmosEndpoint").asText(), ready.get("cosmosKey").asText(), Map.of());
+        return new LocalAzure(storage, ready.get("cosmosEndpoint").asText(), ready.get("cosmosKey").asText(), Map.of(),
+                cosmosFaults(ready, supervisor));
+    }
+
+    /** The fault switch, and the Cosmos DB server's process: a child of start.js, never another process. */
+    private static CosmosFaults cosmosFaults(JsonNode ready, Process supervisor) {
+        if (!ready.hasNonNull("cosmosFaultsEndpoint") || !ready.hasNonNull("cosmosPid")) {
+            return CosmosFaults.unsupported("start.js did not report a fault switch and a Cosmos DB server process");
+        }
+        long pid = ready.get("cosmosPid").asLong();
+        ProcessHandle server = supervisor.children().filter(child -> child.pid() == pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The Cosmos DB server (pid " + pid + ") is not a child of start.js"));
+        return CosmosFaults.of(URI.create(ready.get("cosmosFaultsEndpoint").asText()), server);
     }
 
     private static String tail(Path log) {

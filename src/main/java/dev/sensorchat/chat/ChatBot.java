@@ -63,6 +63,8 @@ public final class ChatBot {
         }
     }
 
+    private static final int MAX_RECENT_ALERTS = 5;
+
     private final IntentParser parser = new IntentParser();
     private final ChatDirectory directory;
     private final AggregateReader aggregates;
@@ -251,6 +253,14 @@ public final class ChatBot {
         List<AlertDocument> active = activeAlerts(device.deviceId(), null);
         text.append(active.isEmpty() ? "\nNo open alerts." : "\nOpen alerts:");
         active.forEach(alert -> text.append("\n• ").append(alertLine(alert, now)));
+        List<AlertDocument> resolved = alerts.list(AlertState.RESOLVED, device.deviceId(), null, MAX_RECENT_ALERTS, null).items().stream()
+                .filter(alert -> alert.resolvedAt() != null && alert.resolvedAt().isAfter(now.minus(Duration.ofDays(1)))).toList();
+        if (!resolved.isEmpty()) {
+            text.append("\nResolved in the last 24 h:");
+            resolved.forEach(alert -> text.append("\n• `").append(alert.id()).append("` ").append(alert.ruleName()).append(" — ")
+                    .append(alert.severity().label()).append(", ").append(Texts.time(alert.openedAt(), now)).append(" to ")
+                    .append(Texts.time(alert.resolvedAt(), now)));
+        }
         String id = device.deviceId();
         return new Turn(text.toString(), s -> s.withContext("STATUS", id, s.lastMetric(), s.lastRange()));
     }

@@ -44,6 +44,7 @@ class LocalHostIT {
     private static final String MASTER_KEY = "local-master-key-0123456789";
 
     private Process host;
+    private Path settingsFile;
     private dev.sensorchat.AppContext app;
     private int port;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -88,7 +89,8 @@ class LocalHostIT {
         app = azure.newAppContext(Map.of(dev.sensorchat.AppContext.COSMOS_DATABASE, values.get(dev.sensorchat.AppContext.COSMOS_DATABASE),
                 dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, values.get(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER)));
         port = freePort();
-        host = new ProcessBuilder(hostCommand(settings(values), dir.resolve("state"), port)).redirectErrorStream(true).start();
+        settingsFile = settings(values);
+        host = new ProcessBuilder(hostCommand(settingsFile, dir.resolve("state"), port)).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         List<String> lines = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -196,6 +198,25 @@ class LocalHostIT {
         Thread.sleep(5_000); // two more scans: the same version does not run again
         long afterFirst = status("uploads").get("invocations").asLong();
         assertEquals(afterFirst, status("uploads").get("invocations").asLong());
+
+        // A restarted host (another process, a fresh state folder) finds the receipt in storage: the blob does not run again.
+        int secondPort = freePort();
+        Process second = new ProcessBuilder(hostCommand(settingsFile, dir.resolve("state-restarted"), secondPort)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("second.log").toFile()).start();
+        try {
+            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("second.log")).contains("SENSORCHAT_LOCALHOST_READY")) {
+                assertTrue(System.nanoTime() < ready, Files.readString(dir.resolve("second.log")));
+                Thread.sleep(200);
+            }
+            Thread.sleep(5_000);
+            HttpResponse<String> secondStatus = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + secondPort + "/admin/status"))
+                    .header("x-functions-key", MASTER_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(0, Json.MAPPER.readTree(secondStatus.body()).get("functions").get("uploads").get("invocations").asLong());
+        } finally {
+            second.destroy();
+            second.waitFor(10, TimeUnit.SECONDS);
+        }
 
         // An alert written to Cosmos DB reaches alertNotifications through the change feed.
         long notified = status("alertNotifications").get("invocations").asLong();

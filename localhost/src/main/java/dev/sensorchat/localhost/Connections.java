@@ -28,6 +28,29 @@ final class Connections implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** The async client of a Storage connection, which the Event Hubs checkpoint store needs. */
+    com.azure.storage.blob.BlobServiceAsyncClient storageAsync(String connection) {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        var connectionString = settings.get(connection);
+        if (connectionString.isPresent()) {
+            return builder.connectionString(connectionString.get()).buildAsyncClient();
+        }
+        return builder.endpoint(storage(connection).getAccountUrl()).credential(credential(connection)).buildAsyncClient();
+    }
+
+    /** Whether Event Hubs connection {@code connection} names a real namespace (not the emulator, not unset). */
+    boolean isRealEventHubs(String connection) {
+        if (settings.get(connection + "__fullyQualifiedNamespace").isPresent()) {
+            return true;
+        }
+        return settings.get(connection).map(value -> value.contains("Endpoint=sb://") && !value.contains("UseDevelopmentEmulator=true"))
+                .orElse(false);
+    }
+
+    TokenCredential credentialFor(String connection) {
+        return credential(connection);
+    }
+
     BlobServiceClient storage(String connection) {
         return storage.computeIfAbsent(connection, name -> {
             BlobServiceClientBuilder builder = new BlobServiceClientBuilder();

@@ -47,6 +47,7 @@ public final class LocalHost implements AutoCloseable {
     private static final Set<String> SERVED_OTHER_BINDINGS = Set.of("http");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DEFAULT_MAX_REQUEST_BYTES = 100L * 1024 * 1024;
+    private static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private final List<FunctionDefinition> functions;
     private final HostSettings settings;
@@ -57,6 +58,7 @@ public final class LocalHost implements AutoCloseable {
     private final BlobTriggers blobs;
     private final CosmosTriggers changeFeeds;
     private final EventHubTriggers eventHubs;
+    private final ConnectedEventHubTriggers connectedEventHubs;
     private final HttpServer server;
     private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, task -> {
         Thread thread = new Thread(task, "http");
@@ -104,7 +106,13 @@ public final class LocalHost implements AutoCloseable {
         this.connections = new Connections(settings);
         this.blobs = new BlobTriggers(triggered("blobTrigger"), settings, connections, hostJson, invoker, log);
         this.changeFeeds = new CosmosTriggers(triggered("cosmosDBTrigger"), settings, connections, invoker, log);
-        this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger"), settings, hostJson, stateDir, invoker, clock);
+        List<FunctionDefinition> connected = triggered("eventHubTrigger").stream()
+                .filter(function -> connections.isRealEventHubs(function.trigger().path("connection").asText())).toList();
+        this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger").stream().filter(f -> !connected.contains(f)).toList(), settings,
+                hostJson, stateDir, invoker, clock);
+        this.connectedEventHubs = new ConnectedEventHubTriggers(connected, settings, connections, hostJson, invoker, log);
+        connected.forEach(function -> log.println("function " + function.name() + " consumes from the Event Hubs namespace of connection '"
+                + function.trigger().path("connection").asText() + "'"));
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.httpPort()), 64);
         server.setExecutor(requestThreads);
         server.createContext("/", this::handle);
@@ -118,6 +126,7 @@ public final class LocalHost implements AutoCloseable {
         host.blobs.start();
         host.changeFeeds.start();
         host.eventHubs.start();
+        host.connectedEventHubs.start();
         log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s/ (keys %s)%n", host.functions.size(), host.port(),
                 host.routePrefix, settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
         return host;
@@ -287,22 +296,36 @@ public final class LocalHost implements AutoCloseable {
 
     /** The body, or empty when it is over the limit. */
     private Optional<byte[]> readBody(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && Long.parseLong(length.trim()) > maxRequestBytes) {
-            return Optional.empty();
-        }
         try (InputStream in = exchange.getRequestBody()) {
+            String length = exchange.getRequestHeaders().getFirst("Content-Length");
+            if (length != null && Long.parseLong(length.trim()) > maxRequestBytes) {
+                discard(in);
+                return Optional.empty();
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[65_536];
             long total = 0;
             for (int read; (read = in.read(buffer)) >= 0; ) {
                 total += read;
                 if (total > maxRequestBytes) {
+                    discard(in);
                     return Optional.empty();
                 }
                 out.write(buffer, 0, read);
             }
             return Optional.of(out.toByteArray());
+        }
+    }
+
+    /**
+     * Reads and drops (a bounded amount of) what the client is still sending, so that it gets to read
+     * the 413 instead of a reset connection.
+     */
+    private static void discard(InputStream in) throws IOException {
+        byte[] buffer = new byte[65_536];
+        long left = DRAIN_LIMIT_BYTES;
+        for (int read; left > 0 && (read = in.read(buffer)) >= 0; ) {
+            left -= read;
         }
     }
 
@@ -414,6 +437,7 @@ public final class LocalHost implements AutoCloseable {
         blobs.close();
         changeFeeds.close();
         eventHubs.close();
+        connectedEventHubs.close();
         connections.close();
         server.stop(1);
         requestThreads.shutdownNow();

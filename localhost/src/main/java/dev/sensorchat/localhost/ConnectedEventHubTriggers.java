@@ -62,7 +62,7 @@ final class ConnectedEventHubTriggers implements AutoCloseable {
             return;
         }
         String[] bodies = events.stream().map(EventData::getBodyAsString).toArray(String[]::new);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Map<String, Object>[] properties = events.stream().map(event -> {
             Map<String, Object> system = new HashMap<>();
             system.put("SequenceNumber", event.getSequenceNumber());

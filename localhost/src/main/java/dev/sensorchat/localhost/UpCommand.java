@@ -77,6 +77,15 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("health: " + health.statusCode() + " " + health.body());
 
         JsonNode values = JSON.readTree(settings.toFile()).path("Values");
+        // A rule, so thermostat-2's overheat shows up as an alert (409 on later runs: it is already there).
+        var rule = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:7071/api/rules")).header("Content-Type", "application/json")
+                .header("x-functions-key", values.path("LOCALHOST_FUNCTION_KEY").asText(""))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"id": "demo-overheat", "name": "Thermostat too hot", "scope": {"kind": "device", "value": "thermostat-2"},
+                         "metric": "temperature", "operator": ">", "threshold": 35, "clear": {"operator": "<", "threshold": 30},
+                         "severity": "critical"}""")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        System.out.println("rule demo-overheat (thermostat-2 temperature > 35): " + (rule.statusCode() == 201 ? "created" : "HTTP " + rule.statusCode()));
         if (devices > 0) {
             processes.add(new ProcessBuilder(java(), "-jar", simulators.toString(), "devices", "--devices", Integer.toString(devices),
                     "--interval", "10s", "--fault", "thermostat-2 overheats at +2m for 5m", "--with-meta", "--progress", "never",

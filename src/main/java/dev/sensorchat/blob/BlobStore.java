@@ -93,7 +93,7 @@ public final class BlobStore {
     /**
      * A read-only link to the blob that expires after {@code ttl}: a service SAS when the client holds
      * the account key (the local emulator), else a user-delegation SAS, signed with a key Storage
-     * issues to the app's identity (which needs "Storage Blob Delegator" on the account).
+     * issues to the app's identity (its Storage Blob Data role includes getting that key).
      */
     public String readLink(String name, Duration ttl) {
         BlobClient blob = blob(name);

@@ -45,8 +45,8 @@ final class BlobTriggers implements AutoCloseable {
     private final int poisonThreshold;
     private final Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private final Semaphore parallelism;
-    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("blob-trigger"));
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(daemon("blob-poller"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemon("blob-trigger"));
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(Threads.daemon("blob-poller"));
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BlobTriggers(List<FunctionDefinition> functions, HostSettings settings, Connections connections, JsonNode hostJson,
@@ -160,13 +160,6 @@ final class BlobTriggers implements AutoCloseable {
                 + "/" + watch.container().getBlobContainerName() + "/" + blobName;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     @Override
     public void close() {

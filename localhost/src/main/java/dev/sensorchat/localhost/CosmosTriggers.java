@@ -40,11 +40,7 @@ final class CosmosTriggers implements AutoCloseable {
     private final List<Feed> feeds = new ArrayList<>();
     private final FunctionInvoker invoker;
     private final PrintStream log;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "cosmos-change-feed");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cosmos-change-feed"));
 
     CosmosTriggers(List<FunctionDefinition> functions, HostSettings settings, Connections connections, FunctionInvoker invoker, PrintStream log) {
         this.invoker = invoker;

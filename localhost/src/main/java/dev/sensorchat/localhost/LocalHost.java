@@ -60,11 +60,7 @@ public final class LocalHost implements AutoCloseable {
     private final EventHubTriggers eventHubs;
     private final ConnectedEventHubTriggers connectedEventHubs;
     private final HttpServer server;
-    private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, task -> {
-        Thread thread = new Thread(task, "http");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService requestThreads = Executors.newFixedThreadPool(16, Threads.daemon("http"));
     private final URLClassLoader appClasses;
     private final PrintStream log;
     private final String routePrefix;

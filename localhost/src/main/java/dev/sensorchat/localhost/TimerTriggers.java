@@ -36,11 +36,7 @@ final class TimerTriggers implements AutoCloseable {
     private final FunctionInvoker invoker;
     private final Clock clock;
     private final PrintStream log;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "timers");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Threads.daemon("timers"));
 
     TimerTriggers(List<FunctionDefinition> functions, HostSettings settings, Path stateDir, FunctionInvoker invoker, Clock clock,
                   PrintStream log) {

@@ -175,28 +175,38 @@ class EndToEndIT {
         });
 
         // In the middle of it, Cosmos DB fails: throttled, unavailable, answers lost after the write, then frozen.
+        // (The npm Cosmos DB server has the fault switch; with the Docker emulator the stream runs without faults.)
         CosmosFaults faults = azure.cosmosFaults();
-        Thread.sleep(3_000);
         Instant faultsBegan = Instant.now();
-        faults.throttle(Duration.ofSeconds(3));
-        Thread.sleep(3_000);
-        faults.unavailable(Duration.ofSeconds(4));
-        Thread.sleep(4_000);
-        faults.inject(CosmosFaults.Fault.of(CosmosFaults.Mode.DROP, Duration.ofSeconds(3)).afterExecution());
-        Thread.sleep(3_000);
-        faults.pauseFor(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
-        Instant faultsEnded = Instant.now();
-        CosmosFaults.Injected injected = faults.injected();
+        Instant faultsEnded = faultsBegan;
+        CosmosFaults.Injected injected = null;
+        if (faults.isSupported()) {
+            Thread.sleep(3_000);
+            faultsBegan = Instant.now();
+            faults.throttle(Duration.ofSeconds(3));
+            Thread.sleep(3_000);
+            faults.unavailable(Duration.ofSeconds(4));
+            Thread.sleep(4_000);
+            faults.inject(CosmosFaults.Fault.of(CosmosFaults.Mode.DROP, Duration.ofSeconds(3)).afterExecution());
+            Thread.sleep(3_000);
+            faults.pauseFor(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+            faultsEnded = Instant.now();
+            injected = faults.injected();
+        } else {
+            System.out.println("EndToEndIT: no fault injection with these servers (" + faults + "); run with -Dsensorchat.localServers=npm");
+        }
 
         JsonNode summary = stream.get(3, TimeUnit.MINUTES);
         assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong());
         await("the telemetry consumer caught up", Duration.ofMinutes(5), this::caughtUp);
         Duration recovery = Duration.between(faultsEnded, Instant.now());
-        System.out.printf("EndToEndIT: faults from %s for %d s (%d throttled, %d unavailable, %d dropped, 5 s paused); "
-                        + "caught up %d s after they ended; telemetry failures (redelivered): %d%n",
-                faultsBegan, Duration.between(faultsBegan, faultsEnded).toSeconds(), injected.throttled(), injected.unavailable(),
-                injected.dropped(), recovery.toSeconds(), status("telemetry").get("failures").asLong());
-        assertTrue(injected.total() > 0, "the faults were felt");
+        if (injected != null) {
+            System.out.printf("EndToEndIT: faults from %s for %d s (%d throttled, %d unavailable, %d dropped, 5 s paused); "
+                            + "caught up %d s after they ended; telemetry failures (redelivered): %d%n",
+                    faultsBegan, Duration.between(faultsBegan, faultsEnded).toSeconds(), injected.throttled(), injected.unavailable(),
+                    injected.dropped(), recovery.toSeconds(), status("telemetry").get("failures").asLong());
+            assertTrue(injected.total() > 0, "the faults were felt");
+        }
 
         // Nothing lost, nothing doubled.
         SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth);

@@ -24,7 +24,6 @@ import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.reports.FleetReport;
 import dev.sensorchat.reports.ReportPeriod;
-import dev.sensorchat.reports.ReportScope;
 import dev.sensorchat.reports.ReportService;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.Page;
@@ -168,28 +167,23 @@ public final class ChatBot {
         } catch (IllegalArgumentException e) {
             return Turn.say("I can't make that report: " + e.getMessage() + ".");
         }
-        ReportScope scope = ReportScope.all();
+        RuleScope scope = RuleScope.all();
         if (intent.device() != null) {
             if (directory.registry().find(intent.device()).isEmpty()) {
                 return Turn.say(unknownDevice(intent.device()));
             }
-            scope = ReportScope.device(intent.device());
+            scope = RuleScope.device(intent.device());
         } else if (intent.scope() != null && intent.scope().kind() == RuleScope.Kind.TAG) {
-            scope = ReportScope.tag(intent.scope().value());
+            scope = intent.scope();
         }
         ReportService.StoredReport stored = reports.storeOnDemand(reports.build(period, scope));
-        return new Turn(reportSummary(stored, range.label()), s -> s);
+        return new Turn(reportSummary(stored, range.label(), scope), s -> s);
     }
 
-    private String reportSummary(ReportService.StoredReport stored, String label) {
+    private String reportSummary(ReportService.StoredReport stored, String label, RuleScope scope) {
         FleetReport report = stored.report();
         FleetReport.Fleet fleet = report.fleet();
-        String scope = switch (report.scope().split(":", 2)[0]) {
-            case "device" -> "`" + report.scope().substring("device:".length()) + "`";
-            case "tag" -> "devices tagged `" + report.scope().substring("tag:".length()) + "`";
-            default -> "all devices";
-        };
-        StringBuilder text = new StringBuilder("**Report: " + label + "** (" + report.from() + " to " + report.to() + "), " + scope);
+        StringBuilder text = new StringBuilder("**Report: " + label + "** (" + report.from() + " to " + report.to() + ")" + scopeText(scope));
         text.append("\n• ").append(fleet.devices()).append(fleet.devices() == 1 ? " device" : " devices").append(", ")
                 .append(fleet.reporting()).append(" reporting, availability ").append(Texts.number(fleet.availability() * 100)).append(" %");
         text.append("\n• ").append(String.format(Locale.ROOT, "%,d", fleet.readings())).append(" readings");

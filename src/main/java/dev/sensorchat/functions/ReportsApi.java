@@ -10,11 +10,11 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.reports.FleetReport;
 import dev.sensorchat.reports.ReportPeriod;
-import dev.sensorchat.reports.ReportScope;
 import dev.sensorchat.reports.ReportService;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -52,7 +52,7 @@ public final class ReportsApi {
         return Api.respondWith(request, context, () -> {
             ReportService.Format format = format(request);
             ReportPeriod period = period(request);
-            ReportScope scope = scope(request);
+            RuleScope scope = scope(request);
             FleetReport report = reports().build(period, scope);
             return content(request, format, ReportService.render(report, format));
         });
@@ -139,15 +139,15 @@ public final class ReportsApi {
         }
     }
 
-    private static ReportScope scope(HttpRequestMessage<?> request) {
+    private static RuleScope scope(HttpRequestMessage<?> request) {
         Optional<String> device = Api.query(request, "deviceId");
         Optional<String> tag = Api.query(request, "tag");
         if (device.isPresent() && tag.isPresent()) {
             throw ValidationException.of("tag", "give deviceId or tag, not both");
         }
         if (device.isPresent()) {
-            return ReportScope.device(Api.deviceId(device.get(), "deviceId"));
+            return RuleScope.device(Api.deviceId(device.get(), "deviceId"));
         }
-        return tag.map(t -> ReportScope.tag(Api.tag(t))).orElse(ReportScope.all());
+        return tag.map(t -> RuleScope.tag(Api.tag(t))).orElse(RuleScope.all());
     }
 }

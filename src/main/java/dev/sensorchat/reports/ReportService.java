@@ -1,6 +1,7 @@
 package dev.sensorchat.reports;
 
 import dev.sensorchat.alerts.AlertDocument;
+import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.devices.DeviceDocument;
@@ -110,8 +111,8 @@ public final class ReportService {
      * only that device's documents, where one query across the fleet would fan out to every
      * partition and be paged through as a whole.
      */
-    public FleetReport build(ReportPeriod period, ReportScope scope) {
-        ReportBuilder builder = new ReportBuilder(period, scope.label(), clock.instant());
+    public FleetReport build(ReportPeriod period, RuleScope scope) {
+        ReportBuilder builder = new ReportBuilder(period, scopeLabel(scope), clock.instant());
         List<DeviceDocument> inScope = devicesIn(scope);
         inScope.forEach(builder::device);
         int chunk = READ_PARALLELISM * 4; // bounds the rollups held in memory at once
@@ -129,7 +130,7 @@ public final class ReportService {
         }
         SqlQuery opened = SqlQuery.of("SELECT * FROM c WHERE c.type = @type AND c.openedAt < @to")
                 .with("@type", AlertDocument.TYPE).with("@to", Json.format(period.to()));
-        if (scope.kind() == ReportScope.Kind.DEVICE) {
+        if (scope.kind() == RuleScope.Kind.DEVICE) {
             opened.inPartition(scope.value());
         }
         forEachPage(alerts, opened, builder::alert);
@@ -145,14 +146,14 @@ public final class ReportService {
         return found;
     }
 
-    private List<DeviceDocument> devicesIn(ReportScope scope) {
-        if (scope.kind() == ReportScope.Kind.DEVICE) {
+    private List<DeviceDocument> devicesIn(RuleScope scope) {
+        if (scope.kind() == RuleScope.Kind.DEVICE) {
             return devices.find(scope.value()).map(List::of).orElse(List.of());
         }
         List<DeviceDocument> found = new ArrayList<>();
         String continuation = null;
         do {
-            Page<DeviceDocument> page = devices.list(scope.kind() == ReportScope.Kind.TAG ? scope.value() : null, PAGE, continuation);
+            Page<DeviceDocument> page = devices.list(scope.kind() == RuleScope.Kind.TAG ? scope.value() : null, PAGE, continuation);
             found.addAll(page.items());
             continuation = page.continuation();
         } while (continuation != null);
@@ -195,7 +196,7 @@ public final class ReportService {
 
     /** Builds and stores one day's report; false when another run recorded it first. */
     boolean storeDaily(LocalDate day, String trigger, boolean caughtUp) {
-        FleetReport report = build(ReportPeriod.day(day), ReportScope.all());
+        FleetReport report = build(ReportPeriod.day(day), RuleScope.all());
         String folder = String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
         Map<String, String> names = write(folder, report);
         try {
@@ -243,7 +244,7 @@ public final class ReportService {
 
     /** A stored daily report in one of its forms, if that day has one. */
     public Optional<byte[]> daily(LocalDate day, Format format) {
-        return index.find(dailyId(day), dailyId(day)).flatMap(stored -> blobs.get(stored.value().blobs().get(format.key())));
+        return dailyRecord(day).flatMap(record -> blobs.get(record.blobs().get(format.key())));
     }
 
     public Optional<ReportIndexDocument> dailyRecord(LocalDate day) {
@@ -253,6 +254,15 @@ public final class ReportService {
     /** Recorded reports, newest period first. */
     public Page<ReportIndexDocument> list(int limit, String continuation) {
         return index.queryPage(SqlQuery.of("SELECT * FROM c ORDER BY c[\"from\"] DESC"), limit, continuation);
+    }
+
+    /** How a report names its devices: {@code all}, {@code device:<id>} or {@code tag:<tag>}. */
+    static String scopeLabel(RuleScope scope) {
+        return switch (scope.kind()) {
+            case ALL -> "all";
+            case DEVICE -> "device:" + scope.value();
+            case TAG -> "tag:" + scope.value();
+        };
     }
 
     static String dailyId(LocalDate day) {

@@ -7,12 +7,10 @@ import dev.sensorchat.common.Json;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
+import dev.sensorchat.testing.TestClock;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,26 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Two instances sharing one database: each caches the rules and notices the other's changes. */
 @ExtendWith(LocalAzureExtension.class)
 class RuleCatalogIT {
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static String rule(String id, double threshold) {
         return """
@@ -52,7 +30,7 @@ class RuleCatalogIT {
     void changesOnAnotherInstanceAreSeenAfterTheRefreshIntervalAndNotQueriedPerUse(LocalAzure azure) throws IOException {
         Map<String, String> settings = azure.appSettings(); // one database for both instances
         settings.put(AppContext.RULES_REFRESH_SECONDS, "10");
-        ManualClock clock = new ManualClock();
+        TestClock clock = new TestClock(Instant.parse("2026-11-22T10:00:00Z"));
         try (AppContext writer = new AppContext(new AppSettings(settings), clock);
              AppContext reader = new AppContext(new AppSettings(settings), clock)) {
             writer.rules().create(Json.MAPPER.readTree(rule("first", 1)));
@@ -67,17 +45,17 @@ class RuleCatalogIT {
             writer.rules().replace("first", Json.MAPPER.readTree(rule("first", 50)));
             assertEquals(1, catalog.current().size(), "not yet: within the refresh interval");
 
-            clock.now = clock.now.plus(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(10));
             List<Rule> refreshed = catalog.current();
             assertEquals(List.of("first", "second"), refreshed.stream().map(Rule::id).sorted().toList());
             assertEquals(50.0, refreshed.stream().filter(r -> r.id().equals("first")).findFirst().orElseThrow().threshold());
 
-            clock.now = clock.now.plus(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(10));
             catalog.current();
             assertEquals(2, catalog.reloads(), "no change since: the check found nothing and did not reload");
 
             writer.rules().delete("second");
-            clock.now = clock.now.plus(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(10));
             assertEquals(List.of("first"), catalog.current().stream().map(Rule::id).toList(), "deletions are seen too");
         }
     }

@@ -15,7 +15,7 @@ import dev.sensorchat.config.BlobContainerNames;
 import dev.sensorchat.reports.FleetReport;
 import dev.sensorchat.reports.ReportIndexDocument;
 import dev.sensorchat.reports.ReportPeriod;
-import dev.sensorchat.reports.ReportScope;
+import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.reports.ReportService;
 import dev.sensorchat.testing.ChatDeliveries;
 import dev.sensorchat.testing.LocalAzure;
@@ -143,7 +143,7 @@ class ReportsIT {
     @Test
     void aWeeksReportEqualsTheGroundTruth() {
         ReportPeriod week = ReportPeriod.days(FIRST_DAY, LAST_DAY);
-        FleetReport report = app.reports().build(week, ReportScope.all());
+        FleetReport report = app.reports().build(week, RuleScope.all());
         assertEquals(9, report.fleet().devices());
         assertEquals(9, report.fleet().reporting());
         assertEqualsGroundTruth(report, week);
@@ -256,7 +256,7 @@ class ReportsIT {
 
     @Test
     void aReportBuiltOnDemandCanBeSharedAsAShortLivedLink() throws Exception {
-        FleetReport report = app.reports().build(ReportPeriod.day(LAST_DAY), ReportScope.device(HOT_DEVICE));
+        FleetReport report = app.reports().build(ReportPeriod.day(LAST_DAY), RuleScope.device(HOT_DEVICE));
         ReportService.StoredReport stored = app.reports().storeOnDemand(report);
         assertTrue(stored.htmlLink().contains("sig="), "a SAS link");
         HttpResponse<byte[]> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stored.htmlLink())).build(),

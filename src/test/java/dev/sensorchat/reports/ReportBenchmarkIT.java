@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sensorchat.AppContext;
+import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosStore;
@@ -75,7 +76,7 @@ class ReportBenchmarkIT {
             FleetReport report = null;
             for (int run = 0; run < fromCosmos.length; run++) {
                 long started = System.nanoTime();
-                report = app.reports().build(day, ReportScope.all());
+                report = app.reports().build(day, RuleScope.all());
                 fromCosmos[run] = (System.nanoTime() - started) / 1e9;
             }
             assertEquals(DEVICES, report.fleet().reporting());

@@ -7,7 +7,6 @@ import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -132,9 +131,5 @@ final class LocalHttpRequest implements HttpRequestMessage<Optional<String>> {
                 return new Response(status, Map.copyOf(headers), body);
             }
         }
-    }
-
-    static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
     }
 }

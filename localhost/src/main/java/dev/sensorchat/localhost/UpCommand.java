@@ -72,13 +72,14 @@ public final class UpCommand implements Callable<Integer> {
                 .directory(project.toFile()));
         awaitLine(host, "SENSORCHAT_LOCALHOST_READY", 180);
         // The app creates its Cosmos DB database and containers on first use; the health check is that first use.
-        var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var health = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:7071/api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         System.out.println("health: " + health.statusCode() + " " + health.body());
 
         JsonNode values = JSON.readTree(settings.toFile()).path("Values");
         // A rule, so thermostat-2's overheat shows up as an alert (409 on later runs: it is already there).
-        var rule = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var rule = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:7071/api/rules")).header("Content-Type", "application/json")
                 .header("x-functions-key", values.path("LOCALHOST_FUNCTION_KEY").asText(""))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""

@@ -49,7 +49,11 @@ import dev.sensorchat.ingest.UploadProcessor;
 import dev.sensorchat.storage.ContainerSpec;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosProvisioner;
+import dev.sensorchat.storage.CosmosDocumentContainer;
 import dev.sensorchat.storage.CosmosStore;
+import dev.sensorchat.storage.DocumentContainer;
+import dev.sensorchat.storage.MeteredContainer;
+import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.storage.RetryPolicy;
 import dev.sensorchat.telemetry.AggregateReader;
 import dev.sensorchat.telemetry.TelemetryLimits;
@@ -114,6 +118,8 @@ public final class AppContext implements AutoCloseable {
     private final Clock clock;
     private final Map<IdentitySettings, TokenCredential> credentials = new ConcurrentHashMap<>();
     private final Map<String, CosmosStore<?>> stores = new ConcurrentHashMap<>();
+    private final Map<String, DocumentContainer> containers = new ConcurrentHashMap<>();
+    private final StoreMeter storeMeter = new StoreMeter();
     private final Map<String, BlobStore> blobStores = new ConcurrentHashMap<>();
     private final Lazy<CosmosClient> cosmosClient = new Lazy<>(this::buildCosmosClient);
     private final Lazy<CosmosDatabase> cosmosDatabase = new Lazy<>(this::openCosmosDatabase);
@@ -302,7 +308,18 @@ public final class AppContext implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T> CosmosStore<T> store(ContainerSpec spec, Class<T> type) {
         return (CosmosStore<T>) stores.computeIfAbsent(spec.name() + "|" + type.getName(),
-                key -> new CosmosStore<>(cosmosDatabase().getContainer(spec.name()), spec, type, cosmosRetry.get()));
+                key -> new CosmosStore<>(container(spec), spec, type, cosmosRetry.get()));
+    }
+
+    /** One metered container per Cosmos DB container, shared by every store on it. */
+    private DocumentContainer container(ContainerSpec spec) {
+        return containers.computeIfAbsent(spec.name(), name -> new MeteredContainer(
+                new CosmosDocumentContainer(cosmosDatabase().getContainer(name)), storeMeter));
+    }
+
+    /** Requests, documents, bytes and request units the app sent to Cosmos DB, per container. */
+    public StoreMeter storeMeter() {
+        return storeMeter;
     }
 
     public BlobContainerNames blobContainers() {

@@ -1,18 +1,5 @@
 package dev.sensorchat.storage;
 
-import com.azure.cosmos.CosmosContainer;
-import com.azure.cosmos.CosmosException;
-import com.azure.cosmos.models.CosmosBatch;
-import com.azure.cosmos.models.CosmosBatchOperationResult;
-import com.azure.cosmos.models.CosmosBatchResponse;
-import com.azure.cosmos.models.CosmosChangeFeedRequestOptions;
-import com.azure.cosmos.models.CosmosItemRequestOptions;
-import com.azure.cosmos.models.CosmosItemResponse;
-import com.azure.cosmos.models.CosmosPatchItemRequestOptions;
-import com.azure.cosmos.models.CosmosQueryRequestOptions;
-import com.azure.cosmos.models.FeedRange;
-import com.azure.cosmos.models.FeedResponse;
-import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,21 +19,22 @@ import java.util.function.Supplier;
  * The documents of one type in one Cosmos DB container. Documents are plain Java objects (records)
  * mapped with the app's {@link Json#MAPPER}; each has a string {@code id} and its partition-key
  * property. Transient failures are retried by the {@link RetryPolicy}; outcomes callers must
- * handle surface as {@link StoreException}s.
+ * handle surface as {@link StoreException}s. The container behind it is the store boundary
+ * ({@link DocumentContainer}): Cosmos DB in the app, memory in benchmarks.
  */
 public final class CosmosStore<T> {
 
     /** Optimistic read-modify-write attempts before {@link StoreException.ContentionExhausted}. */
     static final int MAX_CONTENTION_ATTEMPTS = 10;
 
-    private final CosmosContainer container;
+    private final DocumentContainer container;
     private final ContainerSpec spec;
     private final Class<T> type;
     private final RetryPolicy retry;
     private final ObjectMapper mapper = Json.MAPPER;
     private final AtomicLong documentWrites = new AtomicLong();
 
-    public CosmosStore(CosmosContainer container, ContainerSpec spec, Class<T> type, RetryPolicy retry) {
+    public CosmosStore(DocumentContainer container, ContainerSpec spec, Class<T> type, RetryPolicy retry) {
         this.container = Objects.requireNonNull(container);
         this.spec = Objects.requireNonNull(spec);
         this.type = Objects.requireNonNull(type);
@@ -71,52 +59,28 @@ public final class CosmosStore<T> {
     }
 
     public Optional<Stored<T>> find(String partitionKey, String id) {
-        try {
-            CosmosItemResponse<ObjectNode> response = retry.execute(
-                    () -> container.readItem(id, new PartitionKey(partitionKey), ObjectNode.class));
-            return Optional.of(new Stored<>(fromJson(response.getItem()), response.getETag()));
-        } catch (CosmosException e) {
-            if (CosmosErrors.hasStatus(e, CosmosErrors.NOT_FOUND)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        DocumentContainer.Versioned found = retry.execute(() -> container.read(partitionKey, id));
+        return found == null ? Optional.empty() : Optional.of(new Stored<>(fromJson(found.document()), found.etag()));
     }
 
     /** Creates the document; {@link StoreException.Conflict} when its id is taken in that partition. */
     public Stored<T> create(T document) {
         ObjectNode json = toJson(document);
-        try {
-            var response = retry.execute(() -> counted(1, () -> container.createItem(json, partitionKeyOf(json), new CosmosItemRequestOptions())));
-            return new Stored<>(document, response.getETag());
-        } catch (CosmosException e) {
-            if (CosmosErrors.hasStatus(e, CosmosErrors.CONFLICT)) {
-                throw new StoreException.Conflict(spec.name(), idOf(json), e);
-            }
-            throw e;
-        }
+        var written = retry.execute(() -> counted(1, () -> container.create(partitionKeyOf(json), json)));
+        return new Stored<>(document, written.etag());
     }
 
     public Stored<T> upsert(T document) {
         ObjectNode json = toJson(document);
-        var response = retry.execute(() -> counted(1, () -> container.upsertItem(json, partitionKeyOf(json), new CosmosItemRequestOptions())));
-        return new Stored<>(document, response.getETag());
+        var written = retry.execute(() -> counted(1, () -> container.upsert(partitionKeyOf(json), json)));
+        return new Stored<>(document, written.etag());
     }
 
     /** Replaces the document if nobody changed it since {@code ifMatchEtag}; else {@link StoreException.StaleDocument}. */
     public Stored<T> replace(T document, String ifMatchEtag) {
         ObjectNode json = toJson(document);
-        String id = idOf(json);
-        CosmosItemRequestOptions options = new CosmosItemRequestOptions().setIfMatchETag(ifMatchEtag);
-        try {
-            var response = retry.execute(() -> counted(1, () -> container.replaceItem(json, id, partitionKeyOf(json), options)));
-            return new Stored<>(document, response.getETag());
-        } catch (CosmosException e) {
-            if (CosmosErrors.hasStatus(e, CosmosErrors.PRECONDITION_FAILED)) {
-                throw new StoreException.StaleDocument(spec.name(), id, e);
-            }
-            throw e;
-        }
+        var written = retry.execute(() -> counted(1, () -> container.replace(partitionKeyOf(json), json, ifMatchEtag)));
+        return new Stored<>(document, written.etag());
     }
 
     /**
@@ -147,31 +111,21 @@ public final class CosmosStore<T> {
 
     /** Applies the patch on the server; empty when the document does not exist. */
     public Optional<Stored<T>> patch(String partitionKey, String id, Patch patch) {
-        CosmosPatchItemRequestOptions options = new CosmosPatchItemRequestOptions();
-        options.setContentResponseOnWriteEnabled(true);
-        try {
-            CosmosItemResponse<ObjectNode> response = retry.execute(
-                    () -> counted(1, () -> container.patchItem(id, new PartitionKey(partitionKey), patch.toCosmos(), options, ObjectNode.class)));
-            return Optional.of(new Stored<>(fromJson(response.getItem()), response.getETag()));
-        } catch (CosmosException e) {
-            if (CosmosErrors.hasStatus(e, CosmosErrors.NOT_FOUND)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return patch(partitionKey, id, patch, null);
+    }
+
+    /**
+     * Applies the patch on the server if the document still has {@code ifMatchEtag} (any version
+     * when null): {@link StoreException.StaleDocument} when it changed, empty when it does not exist.
+     */
+    public Optional<Stored<T>> patch(String partitionKey, String id, Patch patch, String ifMatchEtag) {
+        DocumentContainer.Versioned patched = retry.execute(() -> counted(1, () -> container.patch(partitionKey, id, patch, ifMatchEtag)));
+        return patched == null ? Optional.empty() : Optional.of(new Stored<>(fromJson(patched.document()), patched.etag()));
     }
 
     /** Deletes the document; false when it did not exist. */
     public boolean delete(String partitionKey, String id) {
-        try {
-            retry.execute(() -> counted(1, () -> container.deleteItem(id, new PartitionKey(partitionKey), new CosmosItemRequestOptions())));
-            return true;
-        } catch (CosmosException e) {
-            if (CosmosErrors.hasStatus(e, CosmosErrors.NOT_FOUND)) {
-                return false;
-            }
-            throw e;
-        }
+        return retry.execute(() -> counted(1, () -> container.delete(partitionKey, id)));
     }
 
     /** Runs the query to the end and maps every result. Keep result sets small, or page in the query. */
@@ -184,36 +138,16 @@ public final class CosmosStore<T> {
      * page's. Callers treat the token as opaque.
      */
     public Page<T> queryPage(SqlQuery query, int pageSize, String continuation) {
-        CosmosQueryRequestOptions options = queryOptions(query);
-        try {
-            return retry.execute(() -> {
-                var pages = container.queryItems(query.toSpec(), options, ObjectNode.class)
-                        .iterableByPage(continuation, pageSize).iterator();
-                if (!pages.hasNext()) {
-                    return new Page<T>(List.of(), null);
-                }
-                FeedResponse<ObjectNode> page = pages.next();
-                return new Page<>(page.getResults().stream().map(this::fromJson).toList(), page.getContinuationToken());
-            });
-        } catch (IllegalArgumentException | CosmosException e) {
-            boolean badToken = continuation != null
-                    && !(e instanceof CosmosException cosmos && cosmos.getStatusCode() != 400);
-            if (badToken) {
-                throw new StoreException.BadContinuation(e);
-            }
-            throw e;
-        }
+        DocumentContainer.ResultPage page = retry.execute(() -> container.queryPage(query, pageSize, continuation));
+        return new Page<>(page.items().stream().map(this::fromJson).toList(), page.continuation());
     }
 
     /** For projections and aggregates, e.g. {@code SELECT VALUE COUNT(1) FROM c} into {@code Long.class}. */
     public <R> List<R> query(SqlQuery query, Class<R> resultType) {
-        CosmosQueryRequestOptions options = queryOptions(query);
-        return retry.execute(() -> {
-            List<R> results = new ArrayList<>();
-            container.queryItems(query.toSpec(), options, JsonNode.class)
-                    .forEach(json -> results.add(convert(json, resultType)));
-            return results;
-        });
+        List<JsonNode> results = retry.execute(() -> container.query(query));
+        List<R> mapped = new ArrayList<>(results.size());
+        results.forEach(json -> mapped.add(convert(json, resultType)));
+        return mapped;
     }
 
     /**
@@ -222,52 +156,28 @@ public final class CosmosStore<T> {
      * the batch was rolled back.
      */
     public List<String> executeBatch(String partitionKey, Consumer<DocumentBatch> operations) {
-        DocumentBatch batch = new DocumentBatch(partitionKey, this::toJson);
+        DocumentBatch batch = new DocumentBatch(this::toJson);
         operations.accept(batch);
-        CosmosBatch cosmosBatch = batch.toCosmos();
-        CosmosBatchResponse response = retry.execute(
-                () -> counted(cosmosBatch.getOperations().size(), () -> container.executeCosmosBatch(cosmosBatch)));
-        List<CosmosBatchOperationResult> results = response.getResults();
-        if (!response.isSuccessStatusCode()) {
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).getStatusCode() != 424) {
-                    throw new StoreException.BatchFailed(spec.name(), i, results.get(i).getStatusCode());
-                }
-            }
-            throw new StoreException.BatchFailed(spec.name(), -1, response.getStatusCode());
-        }
-        return results.stream().map(CosmosBatchOperationResult::getETag).toList();
+        List<DocumentBatch.Operation> list = batch.operations();
+        return retry.execute(() -> counted(list.size(), () -> container.batch(partitionKey, list))).etags();
     }
 
     public ChangeFeedPage<T> readChangesFromBeginning(int maxItems) {
-        return readChanges(CosmosChangeFeedRequestOptions.createForProcessingFromBeginning(FeedRange.forFullRange()), maxItems);
+        return readChanges(new DocumentContainer.FromBeginning(), maxItems);
     }
 
     /** An empty page whose continuation marks "now": later reads return only later changes. */
     public ChangeFeedPage<T> readChangesFromNow() {
-        return readChanges(CosmosChangeFeedRequestOptions.createForProcessingFromNow(FeedRange.forFullRange()), 1);
+        return readChanges(new DocumentContainer.FromNow(), 1);
     }
 
     public ChangeFeedPage<T> readChanges(String continuation, int maxItems) {
-        return readChanges(CosmosChangeFeedRequestOptions.createForProcessingFromContinuation(continuation), maxItems);
+        return readChanges(new DocumentContainer.FromContinuation(continuation), maxItems);
     }
 
-    private ChangeFeedPage<T> readChanges(CosmosChangeFeedRequestOptions options, int maxItems) {
-        options.setMaxItemCount(maxItems);
-        return retry.execute(() -> {
-            FeedResponse<ObjectNode> page = container.queryChangeFeed(options, ObjectNode.class)
-                    .iterableByPage(maxItems).iterator().next();
-            List<T> changes = page.getResults().stream().map(this::fromJson).toList();
-            return new ChangeFeedPage<>(changes, page.getContinuationToken());
-        });
-    }
-
-    private static CosmosQueryRequestOptions queryOptions(SqlQuery query) {
-        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions();
-        if (query.partitionKey() != null) {
-            options.setPartitionKey(new PartitionKey(query.partitionKey()));
-        }
-        return options;
+    private ChangeFeedPage<T> readChanges(DocumentContainer.FeedStart start, int maxItems) {
+        DocumentContainer.ResultPage page = retry.execute(() -> container.changes(start, maxItems));
+        return new ChangeFeedPage<>(page.items().stream().map(this::fromJson).toList(), page.continuation());
     }
 
     private <R> R counted(int writes, Supplier<R> write) {
@@ -301,11 +211,7 @@ public final class CosmosStore<T> {
         }
     }
 
-    private static String idOf(ObjectNode json) {
-        return json.get("id").asText();
-    }
-
-    private PartitionKey partitionKeyOf(ObjectNode json) {
-        return new PartitionKey(json.get(spec.partitionKeyProperty()).asText());
+    private String partitionKeyOf(ObjectNode json) {
+        return json.get(spec.partitionKeyProperty()).asText();
     }
 }

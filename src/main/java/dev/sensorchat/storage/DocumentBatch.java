@@ -1,9 +1,8 @@
 package dev.sensorchat.storage;
 
-import com.azure.cosmos.models.CosmosBatch;
-import com.azure.cosmos.models.CosmosBatchItemRequestOptions;
-import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -15,42 +14,59 @@ public final class DocumentBatch {
 
     public static final int MAX_OPERATIONS = 100;
 
-    private final CosmosBatch batch;
+    /** What an operation does. */
+    public enum Kind { CREATE, UPSERT, REPLACE, PATCH, DELETE }
+
+    /**
+     * One operation of a batch, as JSON.
+     *
+     * @param document the document for create, upsert and replace; null otherwise
+     * @param ifMatch  for replace: the ETag the document must still have
+     * @param patch    for patch
+     */
+    public record Operation(Kind kind, String id, ObjectNode document, String ifMatch, Patch patch) {
+    }
+
+    private final List<Operation> operations = new ArrayList<>();
     private final Function<Object, ObjectNode> toJson;
 
-    DocumentBatch(String partitionKey, Function<Object, ObjectNode> toJson) {
-        this.batch = CosmosBatch.createCosmosBatch(new PartitionKey(partitionKey));
+    DocumentBatch(Function<Object, ObjectNode> toJson) {
         this.toJson = toJson;
     }
 
     public DocumentBatch create(Object document) {
-        batch.createItemOperation(toJson.apply(document));
-        return this;
+        ObjectNode json = toJson.apply(document);
+        return add(new Operation(Kind.CREATE, json.get("id").asText(), json, null, null));
     }
 
     public DocumentBatch upsert(Object document) {
-        batch.upsertItemOperation(toJson.apply(document));
-        return this;
+        ObjectNode json = toJson.apply(document);
+        return add(new Operation(Kind.UPSERT, json.get("id").asText(), json, null, null));
     }
 
     /** Replaces the document only if its ETag still matches; otherwise the whole batch fails with 412. */
     public DocumentBatch replace(Object document, String ifMatchEtag) {
         ObjectNode json = toJson.apply(document);
-        batch.replaceItemOperation(json.get("id").asText(), json, new CosmosBatchItemRequestOptions().setIfMatchETag(ifMatchEtag));
-        return this;
+        return add(new Operation(Kind.REPLACE, json.get("id").asText(), json, ifMatchEtag, null));
     }
 
     public DocumentBatch patch(String id, Patch patch) {
-        batch.patchItemOperation(id, patch.toCosmos());
-        return this;
+        return add(new Operation(Kind.PATCH, id, null, null, patch));
     }
 
     public DocumentBatch delete(String id) {
-        batch.deleteItemOperation(id);
-        return this;
+        return add(new Operation(Kind.DELETE, id, null, null, null));
     }
 
-    CosmosBatch toCosmos() {
-        return batch;
+    List<Operation> operations() {
+        return List.copyOf(operations);
+    }
+
+    private DocumentBatch add(Operation operation) {
+        if (operations.size() == MAX_OPERATIONS) {
+            throw new IllegalStateException("A batch holds at most " + MAX_OPERATIONS + " operations.");
+        }
+        operations.add(operation);
+        return this;
     }
 }

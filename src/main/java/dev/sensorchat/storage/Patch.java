@@ -1,9 +1,7 @@
 package dev.sensorchat.storage;
 
-import com.azure.cosmos.models.CosmosPatchOperations;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A partial update applied by the server (Cosmos DB patch), so counters and fields can change
@@ -12,41 +10,58 @@ import java.util.function.Consumer;
  */
 public final class Patch {
 
-    private static final int MAX_OPERATIONS = 10;
+    public static final int MAX_OPERATIONS = 10;
 
-    private final List<Consumer<CosmosPatchOperations>> operations = new ArrayList<>();
+    /** What an operation does; {@code SET} creates the last path segment if it is missing. */
+    public enum Kind { SET, INCREMENT, REMOVE }
+
+    /** One operation; {@code value} is a plain Java value (numbers, strings, records, maps). */
+    public record Operation(Kind kind, String path, Object value) {
+    }
+
+    private final List<Operation> operations = new ArrayList<>();
 
     public static Patch create() {
         return new Patch();
     }
 
     public Patch set(String path, Object value) {
-        return add(ops -> ops.set(path, value));
+        return add(new Operation(Kind.SET, path, value));
     }
 
     public Patch increment(String path, long delta) {
-        return add(ops -> ops.increment(path, delta));
+        return add(new Operation(Kind.INCREMENT, path, delta));
     }
 
     public Patch increment(String path, double delta) {
-        return add(ops -> ops.increment(path, delta));
+        return add(new Operation(Kind.INCREMENT, path, delta));
     }
 
     public Patch remove(String path) {
-        return add(ops -> ops.remove(path));
+        return add(new Operation(Kind.REMOVE, path, null));
     }
 
-    private Patch add(Consumer<CosmosPatchOperations> operation) {
+    public int size() {
+        return operations.size();
+    }
+
+    public List<Operation> operations() {
+        return List.copyOf(operations);
+    }
+
+    /** Escapes one property name for use as a JSON pointer segment (RFC 6901). */
+    public static String segment(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+
+    private Patch add(Operation operation) {
+        if (!operation.path().startsWith("/")) {
+            throw new IllegalArgumentException("Patch paths are JSON pointers starting with '/': " + operation.path());
+        }
         if (operations.size() == MAX_OPERATIONS) {
             throw new IllegalStateException("A patch holds at most " + MAX_OPERATIONS + " operations.");
         }
         operations.add(operation);
         return this;
-    }
-
-    CosmosPatchOperations toCosmos() {
-        CosmosPatchOperations cosmos = CosmosPatchOperations.create();
-        operations.forEach(operation -> operation.accept(cosmos));
-        return cosmos;
     }
 }

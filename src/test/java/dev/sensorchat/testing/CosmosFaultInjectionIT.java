@@ -99,7 +99,7 @@ class CosmosFaultInjectionIT {
         database.createContainerIfNotExists(new CosmosContainerProperties(SPEC.name(), SPEC.partitionKeyPath()));
         container = database.getContainer(SPEC.name());
         noThrottleRetryContainer = noThrottleRetryClient.getDatabase(databaseName).getContainer(SPEC.name());
-        store = new CosmosStore<>(container, SPEC, Doc.class, CosmosStore.defaultRetryPolicy());
+        store = new CosmosStore<>(new dev.sensorchat.storage.CosmosDocumentContainer(container), SPEC, Doc.class, CosmosStore.defaultRetryPolicy());
         Matcher blob = Pattern.compile("BlobEndpoint=([^;]+)").matcher(azure.storageConnectionString());
         blobEndpoint = blob.find() ? blob.group(1) : null;
     }

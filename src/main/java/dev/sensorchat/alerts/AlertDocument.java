@@ -49,7 +49,7 @@ public record AlertDocument(String id, String type, String deviceId, String rule
      * A device that has not reported for longer than it should: opened at {@code at}, when that was
      * noticed; {@code lastSeen} (part of the id) makes a second check of the same silence a no-op.
      */
-    static AlertDocument offline(String deviceId, Instant lastSeen, Instant at, Severity severity) {
+    public static AlertDocument offline(String deviceId, Instant lastSeen, Instant at, Severity severity) {
         String note = "not seen since " + lastSeen;
         return new AlertDocument(AlertIds.of(deviceId, OFFLINE, lastSeen.toEpochMilli()), TYPE, deviceId, OFFLINE, OFFLINE,
                 null, null, severity, AlertState.OPEN, at, null, null,
@@ -61,7 +61,7 @@ public record AlertDocument(String id, String type, String deviceId, String rule
     }
 
     /** Resolved by the rule's clear condition, or for an offline alert by the next reading (value null). */
-    AlertDocument resolvedByRule(long readingTs, Double value) {
+    public AlertDocument resolvedByRule(long readingTs, Double value) {
         Instant at = Instant.ofEpochMilli(readingTs);
         return with(AlertState.RESOLVED, at, new Transition(AlertState.RESOLVED, at, BY_RULE, at, value, null));
     }

@@ -48,6 +48,44 @@ public final class RuleEvaluator {
                           Map<String, SourcedReading> resolvedAlerts, boolean changed, boolean complete) {
     }
 
+    /**
+     * What one reading did to one rule on one device.
+     *
+     * @param next     the rule's state afterwards
+     * @param opened   the alert it opened, if any
+     * @param resolved the open alert it resolved, if any
+     */
+    public record Step(RuleState next, AlertDocument opened, String resolved) {
+    }
+
+    /**
+     * Evaluates one reading ({@code value} of the rule's metric at {@code ts}) against one rule;
+     * null when the reading is not newer than what the rule already evaluated, so it changes
+     * nothing. The building block of the stream processor, with the semantics described above.
+     */
+    public static Step step(Rule rule, String deviceId, RuleState state, long ts, double value) {
+        if (state.lastTs() != null && ts <= state.lastTs().toEpochMilli()) {
+            return null;
+        }
+        Instant at = Instant.ofEpochMilli(ts);
+        if (state.openAlertId() != null) {
+            if (rule.clearCondition().test(value)) {
+                return new Step(new RuleState(0, null, at, null), null, state.openAlertId());
+            }
+            return new Step(new RuleState(0, null, at, state.openAlertId()), null, null);
+        }
+        if (!rule.raise().test(value)) {
+            return new Step(new RuleState(0, null, at, null), null, null);
+        }
+        int run = state.consecutive() + 1;
+        Instant since = state.matchingSince() != null ? state.matchingSince() : at;
+        if (run >= rule.requiredConsecutive() && ts - since.toEpochMilli() >= rule.hold().toMillis()) {
+            AlertDocument alert = AlertDocument.open(rule, deviceId, ts, value);
+            return new Step(new RuleState(0, null, at, alert.id()), alert, null);
+        }
+        return new Step(new RuleState(run, since, at, null), null, null);
+    }
+
     public static Outcome evaluate(RuleStateDocument document, String source, List<SourcedReading> readings,
                                    List<Rule> rules) {
         long applied = AppliedPositions.applied(document.applied(), source);

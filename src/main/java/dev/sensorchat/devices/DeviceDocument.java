@@ -25,10 +25,19 @@ import java.util.TreeMap;
  * @param applied      highest applied position per source (see {@link AppliedPositions})
  * @param intervalMs   how often the device reports, learned from its readings (a moving average of the gaps)
  * @param silentAfter  when the device counts as silent unless it reports again (see {@link SilencePolicy})
+ * @param offline      the open offline alert, set by the silent-device check; the device's stream
+ *                     resolves it when the device reports again, and clears it
+ * @param handResolved alerts resolved through the API or chat (alert id to rule id), so the
+ *                     device's stream lets their rules raise again; the stream clears them
  */
 public record DeviceDocument(String id, String deviceId, String name, String location, List<String> tags,
                              Instant firstSeen, Instant lastSeen, Map<String, LatestValue> latest, int activeAlerts,
-                             Long lastDeviceSeq, Map<String, Long> applied, Long intervalMs, Instant silentAfter) {
+                             Long lastDeviceSeq, Map<String, Long> applied, Long intervalMs, Instant silentAfter,
+                             OfflineSignal offline, Map<String, String> handResolved) {
+
+    /** An offline alert that is open, and the last reading before the silence. */
+    public record OfflineSignal(String alertId, Instant since) {
+    }
 
     /** Weight of the newest gap in the learned interval: adapts within a few readings, ignores one odd gap. */
     private static final double INTERVAL_WEIGHT = 0.2;
@@ -38,7 +47,8 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
     }
 
     public static DeviceDocument register(String deviceId) {
-        return new DeviceDocument(deviceId, deviceId, deviceId, null, List.of(), null, null, Map.of(), 0, null, Map.of(), null, null);
+        return new DeviceDocument(deviceId, deviceId, deviceId, null, List.of(), null, null, Map.of(), 0, null, Map.of(), null, null,
+                null, null);
     }
 
     /** Folds in readings of {@code source} not applied before, and the current active-alert count. */
@@ -80,7 +90,7 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
         return new DeviceDocument(id, deviceId, name, location, tags, Instant.ofEpochMilli(first), seen,
                 Map.copyOf(values), activeAlertCount, deviceSeq != null ? deviceSeq : lastDeviceSeq,
                 AppliedPositions.advance(this.applied, source, highest), interval,
-                silence.silentAfter(deviceId, tags, seen, interval));
+                silence.silentAfter(deviceId, tags, seen, interval), offline, handResolved);
     }
 
     /** The moving average of the gaps between successive readings, from lastSeen on. */
@@ -101,11 +111,11 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
     public DeviceDocument withProfile(String newName, String newLocation, List<String> newTags) {
         return new DeviceDocument(id, deviceId, Objects.requireNonNullElse(newName, name), newLocation == null ? location : newLocation,
                 newTags == null ? tags : List.copyOf(newTags), firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied,
-                intervalMs, silentAfter);
+                intervalMs, silentAfter, offline, handResolved);
     }
 
     public DeviceDocument withActiveAlerts(int count) {
         return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, count, lastDeviceSeq, applied,
-                intervalMs, silentAfter);
+                intervalMs, silentAfter, offline, handResolved);
     }
 }

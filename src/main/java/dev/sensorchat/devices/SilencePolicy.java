@@ -12,13 +12,18 @@ import java.util.TreeMap;
  * {@code fallback} applies. The factor is {@code defaultFactor}, unless the device or one of its
  * tags has its own (a device's wins; among tags, the most patient).
  *
- * @param minimum never silent sooner than this, however fast the device reports
+ * @param minimum      never silent sooner than this, however fast the device reports
+ * @param reportingLag how far the registry may trail a device: its stream writes the device
+ *                     document about once a minute, so the deadline allows for that minute
  */
 public record SilencePolicy(double defaultFactor, Map<String, Double> deviceFactors, Map<String, Double> tagFactors,
-                            Duration fallback, Duration minimum) {
+                            Duration fallback, Duration minimum, Duration reportingLag) {
+
+    /** The stream writes a device's document at most once per this (see {@code StreamSettings.flushPeriod}). */
+    public static final Duration REPORTING_LAG = Duration.ofMinutes(1);
 
     public static SilencePolicy defaults() {
-        return new SilencePolicy(3, Map.of(), Map.of(), Duration.ofMinutes(15), Duration.ofMinutes(1));
+        return new SilencePolicy(3, Map.of(), Map.of(), Duration.ofMinutes(15), Duration.ofMinutes(1), REPORTING_LAG);
     }
 
     /**
@@ -47,7 +52,7 @@ public record SilencePolicy(double defaultFactor, Map<String, Double> deviceFact
         if (!(defaultFactor > 0)) {
             throw new IllegalArgumentException("the factor must be positive");
         }
-        return new SilencePolicy(defaultFactor, Map.copyOf(devices), Map.copyOf(tags), fallback, Duration.ofMinutes(1));
+        return new SilencePolicy(defaultFactor, Map.copyOf(devices), Map.copyOf(tags), fallback, Duration.ofMinutes(1), REPORTING_LAG);
     }
 
     private static double parseFactor(String text) {
@@ -78,6 +83,6 @@ public record SilencePolicy(double defaultFactor, Map<String, Double> deviceFact
 
     /** The moment the device becomes silent, if nothing arrives after {@code lastSeen}. */
     public Instant silentAfter(String deviceId, List<String> tags, Instant lastSeen, Long intervalMs) {
-        return lastSeen == null ? null : lastSeen.plus(allowedQuiet(deviceId, tags, intervalMs));
+        return lastSeen == null ? null : lastSeen.plus(allowedQuiet(deviceId, tags, intervalMs)).plus(reportingLag);
     }
 }

@@ -33,11 +33,17 @@ public final class Containers {
     /** "Already done" markers for retried deliveries; point reads only, expire after a week. */
     public static final ContainerSpec IDEMPOTENCY = new ContainerSpec("idempotency", "/id", SEVEN_DAYS, List.of("/*"));
 
+    /**
+     * The telemetry streams' own state: per Event Hubs partition its log of segments (one per
+     * batch, kept two days), its checkpoint and the rule sets it used. Point reads only.
+     */
+    public static final ContainerSpec STREAMS = new ContainerSpec("streams", "/stream", -1, List.of("/*"));
+
     /** Change-feed leases of the Cosmos DB trigger. */
     public static final ContainerSpec LEASES = new ContainerSpec("leases", "/id", null, List.of());
 
     public static final List<ContainerSpec> ALL =
-            List.of(DEVICES, TELEMETRY, ALERTS, RULES, CONVERSATIONS, REPORTS, IDEMPOTENCY, LEASES);
+            List.of(DEVICES, TELEMETRY, ALERTS, RULES, CONVERSATIONS, REPORTS, IDEMPOTENCY, STREAMS, LEASES);
 
     private Containers() {
     }

@@ -1,0 +1,142 @@
+package dev.sensorchat.stream;
+
+import dev.sensorchat.alerts.Rule;
+import dev.sensorchat.alerts.RuleState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One device as its stream knows it: open hours and minutes, latest values, what it has learned
+ * of the device's reporting interval, its rule states, and the bookkeeping of its read-model
+ * documents.
+ */
+final class DeviceState {
+
+    static final long NONE = Long.MIN_VALUE;
+
+    final String deviceId;
+    final int index;
+
+    // what the device document says (learned from reads and patch responses)
+    List<String> tags = List.of();
+    String offlineAlertId;
+    long offlineSince = NONE;
+    /** Alerts resolved by hand that this stream has applied. */
+    Map<String, String> handResolved = Map.of();
+    /** What the device document listed as resolved by hand when this stream last saw it. */
+    Map<String, String> documentHandResolved = Map.of();
+
+    // telemetry
+    long firstSeen = NONE;
+    long lastSeen = NONE;
+    /** The device's own clock: the latest reading time; minutes close by it. */
+    long maxTs = NONE;
+    /** Enqueued time of its latest event: a device quiet for a while has its minutes closed. */
+    long lastEnqueued = NONE;
+    double intervalMs = Double.NaN;
+    Long lastDeviceSeq;
+    String[] latestNames = new String[4];
+    double[] latestValues = new double[4];
+    long[] latestTs = new long[4];
+    int latestSize;
+    /** Open hours, oldest first; usually one, two around the turn of an hour. */
+    final List<HourState> hours = new ArrayList<>(2);
+    /** The end of the newest minute with data that has not closed yet, or NONE. */
+    long openMinuteEnd = NONE;
+
+    // rules
+    final Map<String, RuleState> rules = new HashMap<>(4);
+    List<Rule> applicableRules = List.of();
+    long rulesVersion = -1;
+
+    // the device document
+    HourState.Doc deviceDoc = HourState.Doc.UNKNOWN;
+    String deviceEtag;
+    boolean deviceDirty;
+    boolean clearOffline;
+    /** Enqueued time of the last flush; late changes wait for the next regular flush. */
+    long lastFlush = NONE;
+    /** A minute closed since the last flush: flush this device at the end of the batch. */
+    boolean flushDue;
+    /** Changed since the last checkpoint. */
+    boolean checkpointDirty = true;
+
+    DeviceState(String deviceId, int index) {
+        this.deviceId = deviceId;
+        this.index = index;
+    }
+
+    HourState hour(long start, HourState.Doc newDocument) {
+        for (int i = hours.size() - 1; i >= 0; i--) {
+            HourState hour = hours.get(i);
+            if (hour.start == start) {
+                return hour;
+            }
+            if (hour.start < start) {
+                HourState added = new HourState(start, newDocument);
+                hours.add(i + 1, added);
+                return added;
+            }
+        }
+        HourState added = new HourState(start, newDocument);
+        hours.add(0, added);
+        return added;
+    }
+
+    boolean dirty() {
+        if (deviceDirty) {
+            return true;
+        }
+        for (HourState hour : hours) {
+            if (hour.dirty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void latest(String metric, long ts, double value) {
+        for (int i = 0; i < latestSize; i++) {
+            if (latestNames[i] == metric || latestNames[i].equals(metric)) {
+                if (ts >= latestTs[i]) {
+                    latestTs[i] = ts;
+                    latestValues[i] = value;
+                }
+                return;
+            }
+        }
+        if (latestSize == latestNames.length) {
+            latestNames = Arrays.copyOf(latestNames, latestSize * 2);
+            latestValues = Arrays.copyOf(latestValues, latestSize * 2);
+            latestTs = Arrays.copyOf(latestTs, latestSize * 2);
+        }
+        latestNames[latestSize] = metric;
+        latestValues[latestSize] = value;
+        latestTs[latestSize] = ts;
+        latestSize++;
+    }
+
+    int activeAlerts() {
+        int active = offlineAlertId != null ? 1 : 0;
+        for (RuleState state : rules.values()) {
+            if (state.openAlertId() != null) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    Map<String, RuleState> sortedRules() {
+        Map<String, RuleState> sorted = new LinkedHashMap<>();
+        rules.keySet().stream().sorted().forEach(id -> sorted.put(id, rules.get(id)));
+        return sorted;
+    }
+
+    static Map<String, String> copy(Map<String, String> map) {
+        return map == null || map.isEmpty() ? Map.of() : Map.copyOf(new HashMap<>(map));
+    }
+}

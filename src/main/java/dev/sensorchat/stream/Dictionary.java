@@ -1,0 +1,46 @@
+package dev.sensorchat.stream;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Device ids and metric names of a stream, numbered in order of first appearance. Segments
+ * write the numbers; a segment also lists the names it added, so a replay numbers them the same.
+ */
+final class Dictionary {
+
+    private final List<String> values = new ArrayList<>();
+    private final Map<String, Integer> numbers = new HashMap<>();
+
+    int size() {
+        return values.size();
+    }
+
+    String get(int number) {
+        return values.get(number);
+    }
+
+    /** The number, or -1 when the value has none yet. */
+    int numberOf(String value) {
+        Integer number = numbers.get(value);
+        return number == null ? -1 : number;
+    }
+
+    int add(String value) {
+        Integer existing = numbers.get(value);
+        if (existing != null) {
+            return existing;
+        }
+        // Canonical instances: the same metric name is then the same String everywhere.
+        String canonical = value.intern();
+        values.add(canonical);
+        numbers.put(canonical, values.size() - 1);
+        return values.size() - 1;
+    }
+
+    List<String> values() {
+        return List.copyOf(values);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sensorchat.stream;
+
+import dev.sensorchat.alerts.AlertDocument;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a stream holds in memory: its position, its devices, and what is still to be done
+ * (alert writes, facts to record, devices to flush). Rebuilt from the checkpoint and the segments
+ * after it whenever this instance is not sure it is current.
+ */
+final class StreamState {
+
+    /** An alert write decided by a batch, done after the batch's segment is committed. */
+    sealed interface AlertEffect permits Open, Resolve {
+        String deviceId();
+
+        String alertId();
+    }
+
+    record Open(AlertDocument alert) implements AlertEffect {
+        public String deviceId() {
+            return alert.deviceId();
+        }
+
+        public String alertId() {
+            return alert.id();
+        }
+    }
+
+    /** @param value the resolving reading's value; null for an offline alert (the device came back) */
+    record Resolve(String deviceId, String alertId, long readingTs, Double value) implements AlertEffect {
+    }
+
+    final String lineage;
+    final int shards;
+    long applied;
+    /** The stream's clock: the latest enqueued time seen. */
+    long watermark = DeviceState.NONE;
+    final Dictionary devices = new Dictionary();
+    final Dictionary metrics = new Dictionary();
+    final Map<String, DeviceState> byId = new HashMap<>();
+    /** Per shard, the position its checkpoint was taken at (during recovery: what to skip). */
+    final long[] shardApplied;
+    final String[] shardEtags;
+    final boolean[] shardDirty;
+    String headEtag;
+    long lastCheckpointWatermark = DeviceState.NONE;
+    int segmentsSinceCheckpoint;
+    long eventsSinceCheckpoint;
+    String savedRulesFingerprint;
+
+    final List<AlertEffect> pendingAlerts = new ArrayList<>();
+    final Map<String, DeviceFact> pendingFacts = new LinkedHashMap<>();
+    final Set<DeviceState> dirtyDevices = new LinkedHashSet<>();
+
+    StreamState(String lineage, long applied, int shards) {
+        this.lineage = lineage;
+        this.applied = applied;
+        this.shards = shards;
+        this.shardApplied = new long[shards];
+        this.shardEtags = new String[shards];
+        this.shardDirty = new boolean[shards];
+        java.util.Arrays.fill(shardApplied, -1);
+    }
+
+    int shardOf(String deviceId) {
+        return Math.floorMod(deviceId.hashCode(), shards);
+    }
+
+    DeviceState device(String deviceId) {
+        return byId.get(deviceId);
+    }
+
+    DeviceState add(String deviceId) {
+        DeviceState device = new DeviceState(deviceId, devices.add(deviceId));
+        byId.put(device.deviceId, device);
+        return device;
+    }
+
+    void put(DeviceState device) {
+        byId.put(device.deviceId, device);
+    }
+
+    void changed(DeviceState device) {
+        if (!device.checkpointDirty) {
+            device.checkpointDirty = true;
+        }
+        shardDirty[shardOf(device.deviceId)] = true;
+    }
+
+    List<DeviceState> devicesOfShard(int shard) {
+        List<DeviceState> found = new ArrayList<>();
+        for (DeviceState device : byId.values()) {
+            if (shardOf(device.deviceId) == shard) {
+                found.add(device);
+            }
+        }
+        found.sort(java.util.Comparator.comparingInt(d -> d.index));
+        return found;
+    }
+}

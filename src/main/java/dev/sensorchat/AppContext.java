@@ -13,7 +13,6 @@ import dev.sensorchat.alerts.AlertLedger;
 import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleCatalog;
 import dev.sensorchat.alerts.RuleService;
-import dev.sensorchat.alerts.RuleStateDocument;
 import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.chat.AlertNotifier;
@@ -44,18 +43,23 @@ import dev.sensorchat.devices.SilentDeviceCheck;
 import dev.sensorchat.health.DependencyCheck;
 import dev.sensorchat.health.HealthService;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
-import dev.sensorchat.ingest.TelemetryWriter;
 import dev.sensorchat.ingest.UploadProcessor;
+import dev.sensorchat.ingest.UploadWriter;
 import dev.sensorchat.storage.ContainerSpec;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosProvisioner;
 import dev.sensorchat.storage.CosmosDocumentContainer;
 import dev.sensorchat.storage.CosmosStore;
+import dev.sensorchat.storage.CosmosStreamStore;
 import dev.sensorchat.storage.DocumentContainer;
 import dev.sensorchat.storage.MeteredContainer;
 import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.storage.RetryPolicy;
+import dev.sensorchat.stream.Rules;
+import dev.sensorchat.stream.StreamSettings;
+import dev.sensorchat.stream.TelemetryStreams;
 import dev.sensorchat.telemetry.AggregateReader;
+import dev.sensorchat.telemetry.MinuteWindows;
 import dev.sensorchat.telemetry.TelemetryLimits;
 import dev.sensorchat.telemetry.TelemetryParser;
 import dev.sensorchat.telemetry.WindowDocument;
@@ -94,6 +98,8 @@ public final class AppContext implements AutoCloseable {
     public static final String HOUR_WINDOW_TTL_DAYS = "HOUR_WINDOW_TTL_DAYS";
     public static final String RULES_REFRESH_SECONDS = "RULES_REFRESH_SECONDS";
     public static final String TELEMETRY_WRITE_CONCURRENCY = "TELEMETRY_WRITE_CONCURRENCY";
+    public static final String TELEMETRY_IDLE_FLUSH_SECONDS = "TELEMETRY_IDLE_FLUSH_SECONDS";
+    public static final String TELEMETRY_FLUSH_SECONDS = "TELEMETRY_FLUSH_SECONDS";
     public static final String DEVICE_SILENT_AFTER_MINUTES = "DEVICE_SILENT_AFTER_MINUTES";
     public static final String DEVICE_SILENT_FACTOR = "DEVICE_SILENT_FACTOR";
     public static final String DEVICE_SILENT_FACTOR_OVERRIDES = "DEVICE_SILENT_FACTOR_OVERRIDES";
@@ -134,8 +140,8 @@ public final class AppContext implements AutoCloseable {
             clock(), Duration.ofSeconds(settings().positiveInt(RULES_REFRESH_SECONDS, 10))));
     private final Lazy<RuleService> ruleService =
             new Lazy<>(() -> new RuleService(store(Containers.RULES, Rule.class), ruleCatalog(), clock()));
-    private final Lazy<AlertLedger> alertLedger = new Lazy<>(() -> new AlertLedger(
-            store(Containers.ALERTS, RuleStateDocument.class), store(Containers.ALERTS, AlertDocument.class), clock()));
+    private final Lazy<AlertLedger> alertLedger = new Lazy<>(() -> new AlertLedger(store(Containers.ALERTS, AlertDocument.class),
+            devices(), clock()));
     private final Lazy<SilentDeviceCheck> silentDeviceCheck = new Lazy<>(() -> new SilentDeviceCheck(devices(), alerts(),
             offlineSeverity(), clock()));
     /** Reads for reports, on their own threads so a report never holds up telemetry writes. */
@@ -144,16 +150,17 @@ public final class AppContext implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     }));
-    private final Lazy<ReportService> reportService = new Lazy<>(() -> new ReportService(windows(), devices(),
+    private final Lazy<ReportService> reportService = new Lazy<>(() -> new ReportService(aggregates(), devices(),
             store(Containers.ALERTS, AlertDocument.class), store(Containers.REPORTS, ReportIndexDocument.class),
             blobStore(blobContainers().reports()), clock(), settings().positiveInt(REPORT_CATCH_UP_DAYS, 7), reportReaders.get()));
-    private final Lazy<TelemetryWriter> telemetryWriter = new Lazy<>(this::buildTelemetryWriter);
+    private final Lazy<CosmosStreamStore> streamStore = new Lazy<>(this::buildStreamStore);
+    private final Lazy<TelemetryStreams> telemetryStreams = new Lazy<>(this::buildTelemetryStreams);
     private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
-            new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(settings().positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10)))),
-            telemetryWriter(), blobStore(blobContainers().deadLetters())));
+            new TelemetryParser(TelemetryLimits.withLateness(allowedLateness())), telemetryStreams(),
+            blobStore(blobContainers().deadLetters())));
     private final Lazy<UploadProcessor> uploadProcessor = new Lazy<>(() -> new UploadProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofHours(settings().positiveInt(UPLOAD_MAX_AGE_HOURS, 168)))),
-            telemetryWriter(), blobStore(blobContainers().deadLetters()), clock()));
+            buildUploadWriter(), blobStore(blobContainers().deadLetters()), clock()));
 
     private final Lazy<Map<String, ChannelAdapter>> chatChannels = new Lazy<>(this::buildChatChannels);
     private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
@@ -235,7 +242,8 @@ public final class AppContext implements AutoCloseable {
         }
         try {
             return SilencePolicy.of(parsed, settings.get(DEVICE_SILENT_FACTOR_OVERRIDES, ""),
-                    Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)));
+                    Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)))
+                    .withReportingLag(Duration.ofSeconds(settings.positiveInt(TELEMETRY_FLUSH_SECONDS, 60)));
         } catch (IllegalArgumentException e) {
             throw new SettingException(DEVICE_SILENT_FACTOR_OVERRIDES, e.getMessage() + "; write device:<id>=<factor>,tag:<tag>=<factor>.");
         }
@@ -253,8 +261,14 @@ public final class AppContext implements AutoCloseable {
         return alertLedger.get();
     }
 
-    public TelemetryWriter telemetryWriter() {
-        return telemetryWriter.get();
+    /** The telemetry streams of this instance, one per Event Hubs partition it processes. */
+    public TelemetryStreams telemetryStreams() {
+        return telemetryStreams.get();
+    }
+
+    /** The stream processor's store: its log and checkpoints, the read model, alerts. */
+    public CosmosStreamStore streamStore() {
+        return streamStore.get();
     }
 
     public EventHubBatchProcessor eventHubBatches() {
@@ -278,7 +292,17 @@ public final class AppContext implements AutoCloseable {
         return chatChannels.get();
     }
 
-    /** Aggregates, for the query API. */
+    /** Aggregates as the query API, chat and reports read them. */
+    public AggregateReader aggregates() {
+        return new AggregateReader(minuteWindows(), windows());
+    }
+
+    /** The minute documents (one per device, hour and source). */
+    public CosmosStore<MinuteWindows> minuteWindows() {
+        return store(Containers.TELEMETRY, MinuteWindows.class);
+    }
+
+    /** The final hourly rollups. */
     public CosmosStore<WindowDocument> windows() {
         return store(Containers.TELEMETRY, WindowDocument.class);
     }
@@ -343,6 +367,9 @@ public final class AppContext implements AutoCloseable {
 
     @Override
     public void close() {
+        if (telemetryStreams.isBuilt()) {
+            telemetryStreams.get().close();
+        }
         if (reportReaders.isBuilt()) {
             reportReaders.get().shutdown();
         }
@@ -376,7 +403,7 @@ public final class AppContext implements AutoCloseable {
 
     private ChatService buildChatService() {
         Map<String, ChannelAdapter> channels = chatChannels();
-        ChatBot bot = new ChatBot(new ChatDirectory(devices(), clock, Duration.ofSeconds(30)), new AggregateReader(windows()),
+        ChatBot bot = new ChatBot(new ChatDirectory(devices(), clock, Duration.ofSeconds(30)), aggregates(),
                 alerts(), rules(), store(Containers.CONVERSATIONS, ConversationDocument.class),
                 channel -> channels.containsKey(channel) && channels.get(channel).canNotify(), clock,
                 Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)), reports());
@@ -392,11 +419,49 @@ public final class AppContext implements AutoCloseable {
         });
     }
 
-    private TelemetryWriter buildTelemetryWriter() {
-        TelemetryWriter.Retention retention = new TelemetryWriter.Retention(
-                Duration.ofDays(settings.positiveInt(MINUTE_WINDOW_TTL_DAYS, 7)),
+    private Duration allowedLateness() {
+        return Duration.ofMinutes(settings.positiveInt(TELEMETRY_ALLOWED_LATENESS_MINUTES, 10));
+    }
+
+    private UploadWriter.Retention retention() {
+        return new UploadWriter.Retention(Duration.ofDays(settings.positiveInt(MINUTE_WINDOW_TTL_DAYS, 7)),
                 Duration.ofDays(settings.positiveInt(HOUR_WINDOW_TTL_DAYS, 400)));
-        return new TelemetryWriter(windows(), devices(), alerts(), ruleCatalog(), retention, writeExecutor.get());
+    }
+
+    private CosmosStreamStore buildStreamStore() {
+        StreamSettings defaults = streamSettings();
+        return new CosmosStreamStore(store(Containers.STREAMS, CosmosStreamStore.SegmentDocument.class),
+                store(Containers.STREAMS, CosmosStreamStore.CheckpointDocument.class),
+                store(Containers.STREAMS, CosmosStreamStore.RuleSetDocument.class),
+                store(Containers.DEVICES, DeviceDocument.class), minuteWindows(), windows(),
+                store(Containers.ALERTS, AlertDocument.class), (int) defaults.segmentTtl().toSeconds());
+    }
+
+    private StreamSettings streamSettings() {
+        UploadWriter.Retention retention = retention();
+        return StreamSettings.defaults(allowedLateness(), retention.minute(), retention.hour(), silencePolicy());
+    }
+
+    private TelemetryStreams buildTelemetryStreams() {
+        RuleCatalog catalog = ruleCatalog();
+        // The catalog hands out the same list until it reloads: fingerprint each list once.
+        java.util.concurrent.atomic.AtomicReference<Map.Entry<List<Rule>, Rules>> last = new java.util.concurrent.atomic.AtomicReference<>();
+        Rules.Source rules = () -> {
+            List<Rule> current = catalog.current();
+            Map.Entry<List<Rule>, Rules> known = last.get();
+            if (known != null && known.getKey() == current) {
+                return known.getValue();
+            }
+            Rules fingerprinted = Rules.of(current);
+            last.set(Map.entry(current, fingerprinted));
+            return fingerprinted;
+        };
+        return new TelemetryStreams(streamStore(), rules, streamSettings(), writeExecutor.get(),
+                Duration.ofSeconds(settings.positiveInt(TELEMETRY_IDLE_FLUSH_SECONDS, 30)));
+    }
+
+    private UploadWriter buildUploadWriter() {
+        return new UploadWriter(minuteWindows(), windows(), devices(), streamStore(), ruleCatalog(), retention(), writeExecutor.get());
     }
 
     private TokenCredential credential(IdentitySettings identity) {

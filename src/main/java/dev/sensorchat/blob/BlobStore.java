@@ -1,5 +1,7 @@
 package dev.sensorchat.blob;
 
+import dev.sensorchat.ingest.DeadLetters;
+
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -27,7 +29,7 @@ import java.util.Optional;
  * The blobs of one container. Names are validated by {@link BlobNames}. Transient failures are
  * retried by the Blob SDK's own retry policy.
  */
-public final class BlobStore {
+public final class BlobStore implements DeadLetters {
 
     private final BlobContainerClient container;
 
@@ -53,6 +55,7 @@ public final class BlobStore {
      * Writes the blob only if no blob of that name exists, so that a retried write has no second
      * effect. Returns false when it already existed (and leaves it untouched).
      */
+    @Override
     public boolean putIfAbsent(String name, byte[] content, String contentType, Map<String, String> metadata) {
         try {
             upload(name, content, contentType, metadata, new BlobRequestConditions().setIfNoneMatch("*"));

@@ -351,7 +351,6 @@ public final class ChatBot {
     private Turn resolve(String alertId, String who) {
         try {
             AlertDocument alert = alerts.resolve(alertId, who, null);
-            directory.registry().setActiveAlerts(alert.deviceId(), alerts.activeAlerts(alert.deviceId()));
             return Turn.say("Resolved `" + alertId + "`: " + alert.ruleName() + " on `" + alert.deviceId() + "`.");
         } catch (NotFoundException e) {
             return Turn.say("There is no alert `" + alertId + "`. `alerts` lists the open ones.");

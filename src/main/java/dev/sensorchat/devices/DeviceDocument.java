@@ -114,6 +114,20 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
                 intervalMs, silentAfter, offline, handResolved);
     }
 
+    public DeviceDocument withOffline(String alertId, Instant since) {
+        return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, activeAlerts + 1, lastDeviceSeq, applied,
+                intervalMs, silentAfter, new OfflineSignal(alertId, since), handResolved);
+    }
+
+    /** One alert fewer; an offline alert resolved by hand is no longer for the stream to resolve. */
+    public DeviceDocument withResolvedByHand(String alertId, String ruleId) {
+        Map<String, String> resolved = new TreeMap<>(handResolved == null ? Map.of() : handResolved);
+        resolved.put(alertId, ruleId);
+        OfflineSignal stillOffline = offline != null && offline.alertId().equals(alertId) ? null : offline;
+        return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, Math.max(0, activeAlerts - 1),
+                lastDeviceSeq, applied, intervalMs, silentAfter, stillOffline, Map.copyOf(resolved));
+    }
+
     public DeviceDocument withActiveAlerts(int count) {
         return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, count, lastDeviceSeq, applied,
                 intervalMs, silentAfter, offline, handResolved);

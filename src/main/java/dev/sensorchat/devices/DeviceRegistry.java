@@ -46,11 +46,15 @@ public final class DeviceRegistry {
         return store.queryPage(query, limit, continuation);
     }
 
-    /** Registers the device if new and folds in the batch's readings; replays change nothing. */
-    public void applyTelemetry(String source, DeviceBatch batch, int activeAlerts) {
-        store.compute(batch.deviceId(), batch.deviceId(), current -> current
-                .orElseGet(() -> DeviceDocument.register(batch.deviceId()))
-                .withTelemetry(source, batch.readings(), batch.lastDeviceSeq(), activeAlerts, silence));
+    /**
+     * Registers the device if new and folds in the batch's readings (uploads; live streams write
+     * from their state); replays change nothing. {@code activeAlerts} maps the stored count to the new one.
+     */
+    public void applyTelemetry(String source, DeviceBatch batch, java.util.function.IntUnaryOperator activeAlerts) {
+        store.compute(batch.deviceId(), batch.deviceId(), current -> {
+            DeviceDocument device = current.orElseGet(() -> DeviceDocument.register(batch.deviceId()));
+            return device.withTelemetry(source, batch.readings(), batch.lastDeviceSeq(), activeAlerts.applyAsInt(device.activeAlerts()), silence);
+        });
     }
 
     /** Devices that were due to report by {@code now} and did not, longest silent first. */
@@ -83,9 +87,17 @@ public final class DeviceRegistry {
                 .withProfile(name, location, distinctTags)).value();
     }
 
-    public void setActiveAlerts(String deviceId, int count) {
+    /** An offline alert opened for the device: its stream resolves it when the device reports again. */
+    public void markOffline(String deviceId, String alertId, Instant since) {
         if (find(deviceId).isPresent()) {
-            store.compute(deviceId, deviceId, current -> current.orElseThrow().withActiveAlerts(count));
+            store.compute(deviceId, deviceId, current -> current.orElseThrow().withOffline(alertId, since));
+        }
+    }
+
+    /** An alert of the device resolved by hand: its stream lets the rule raise again once it sees this. */
+    public void markResolvedByHand(String deviceId, String alertId, String ruleId) {
+        if (find(deviceId).isPresent()) {
+            store.compute(deviceId, deviceId, current -> current.orElseThrow().withResolvedByHand(alertId, ruleId));
         }
     }
 

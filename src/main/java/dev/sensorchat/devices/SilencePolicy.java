@@ -64,6 +64,11 @@ public record SilencePolicy(double defaultFactor, Map<String, Double> deviceFact
         }
     }
 
+    /** The same policy for a registry that trails its devices by {@code lag}. */
+    public SilencePolicy withReportingLag(Duration lag) {
+        return new SilencePolicy(defaultFactor, deviceFactors, tagFactors, fallback, minimum, lag);
+    }
+
     public double factor(String deviceId, List<String> tags) {
         Double own = deviceFactors.get(deviceId);
         if (own != null) {

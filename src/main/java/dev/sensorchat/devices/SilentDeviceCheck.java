@@ -48,10 +48,7 @@ public final class SilentDeviceCheck {
                     continue;
                 }
                 silent++;
-                alerts.openOffline(device.deviceId(), device.lastSeen(), severity).ifPresent(alert -> {
-                    opened.add(alert);
-                    devices.setActiveAlerts(device.deviceId(), alerts.activeAlerts(device.deviceId()));
-                });
+                alerts.openOffline(device.deviceId(), device.lastSeen(), severity).ifPresent(opened::add);
             }
             continuation = page.continuation();
         } while (continuation != null);

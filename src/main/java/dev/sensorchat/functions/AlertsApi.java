@@ -85,9 +85,7 @@ public final class AlertsApi {
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
             Actor actor = actor(request);
-            AlertDocument resolved = ledger().resolve(alertId(alertId), actor.by, actor.note);
-            app.devices().setActiveAlerts(resolved.deviceId(), ledger().activeAlerts(resolved.deviceId()));
-            return resolved;
+            return ledger().resolve(alertId(alertId), actor.by, actor.note);
         });
     }
 

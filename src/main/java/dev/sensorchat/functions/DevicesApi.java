@@ -140,7 +140,7 @@ public final class DevicesApi {
                 throw new NotFoundException("device", id);
             }
             int limit = Api.limit(request, MAX_WINDOWS_PER_PAGE, MAX_WINDOWS_PER_PAGE);
-            var page = new AggregateReader(app.windows()).read(id, metric, resolution, from, to, limit, Api.continuation(request));
+            var page = app.aggregates().read(id, metric, resolution, from, to, limit, Api.continuation(request));
             Map<String, Object> paged = Api.page(page);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("deviceId", id);

@@ -1,12 +1,10 @@
 package dev.sensorchat.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.stream.StreamEvent;
+import dev.sensorchat.stream.TelemetryStreams;
 import dev.sensorchat.telemetry.AppliedPositions;
-import dev.sensorchat.telemetry.BatchAggregator;
-import dev.sensorchat.telemetry.DeviceBatch;
-import dev.sensorchat.telemetry.PositionedEvent;
 import dev.sensorchat.telemetry.TelemetryParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,9 +14,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One Event Hubs batch, end to end: parse and validate every event, dead-letter the bad ones,
- * aggregate the good ones in memory, and write the results. Plain Java: the function adapter hands
- * it the events and their system properties.
+ * One Event Hubs batch, end to end: parse and validate every event, dead-letter the bad ones, and
+ * hand the good ones to the partition's stream (which aggregates, evaluates rules and commits the
+ * batch with one write). Plain Java: the function adapter hands it the events and their system
+ * properties.
  */
 public final class EventHubBatchProcessor {
 
@@ -39,12 +38,12 @@ public final class EventHubBatchProcessor {
     }
 
     private final TelemetryParser parser;
-    private final TelemetryWriter writer;
-    private final BlobStore deadLetters;
+    private final TelemetryStreams streams;
+    private final DeadLetters deadLetters;
 
-    public EventHubBatchProcessor(TelemetryParser parser, TelemetryWriter writer, BlobStore deadLetters) {
+    public EventHubBatchProcessor(TelemetryParser parser, TelemetryStreams streams, DeadLetters deadLetters) {
         this.parser = parser;
-        this.writer = writer;
+        this.streams = streams;
         this.deadLetters = deadLetters;
     }
 
@@ -52,13 +51,21 @@ public final class EventHubBatchProcessor {
         if (!PARTITION_ID.matcher(partitionId).matches()) {
             throw new IllegalArgumentException("Unexpected partition id from the host: " + partitionId);
         }
-        List<PositionedEvent> accepted = new ArrayList<>(events.size());
+        if (events.isEmpty()) {
+            return new Summary(0, 0, 0, 0, 0);
+        }
+        List<StreamEvent> accepted = new ArrayList<>(events.size());
+        java.util.Set<String> devices = new java.util.HashSet<>();
         int readings = 0;
         int deadLettered = 0;
+        long last = Long.MIN_VALUE;
         for (Event event : events) {
-            TelemetryParser.Result result = parser.parse(event.body(), event.enqueuedTime().toEpochMilli());
+            last = Math.max(last, event.sequenceNumber());
+            long enqueued = event.enqueuedTime().toEpochMilli();
+            TelemetryParser.Result result = parser.parse(event.body(), enqueued);
             if (result instanceof TelemetryParser.Accepted ok) {
-                accepted.add(new PositionedEvent(event.sequenceNumber(), ok.event()));
+                accepted.add(new StreamEvent(event.sequenceNumber(), enqueued, ok.event()));
+                devices.add(ok.event().deviceId());
                 readings += ok.event().readings().size();
             } else if (result instanceof TelemetryParser.Rejected bad) {
                 deadLetter(DeadLetter.of(bad.rejection(), new DeadLetter.Source("eventhub", eventHub, partitionId,
@@ -66,8 +73,7 @@ public final class EventHubBatchProcessor {
                 deadLettered++;
             }
         }
-        Map<String, DeviceBatch> devices = BatchAggregator.group(accepted);
-        writer.write(AppliedPositions.eventHubSource(partitionId), devices);
+        streams.process(AppliedPositions.eventHubSource(partitionId), accepted, last);
         return new Summary(events.size(), accepted.size(), deadLettered, readings, devices.size());
     }
 

@@ -64,7 +64,7 @@ public final class UploadProcessor {
     }
 
     private final TelemetryParser parser;
-    private final TelemetryWriter writer;
+    private final UploadWriter writer;
     private final BlobStore deadLetters;
     private final Clock clock;
 
@@ -72,7 +72,7 @@ public final class UploadProcessor {
      * @param parser      judges timestamps with the upload's lateness (how old buffered readings may be)
      * @param deadLetters where uploads that cannot be processed at all are recorded
      */
-    public UploadProcessor(TelemetryParser parser, TelemetryWriter writer, BlobStore deadLetters, Clock clock) {
+    public UploadProcessor(TelemetryParser parser, UploadWriter writer, BlobStore deadLetters, Clock clock) {
         this.parser = parser;
         this.writer = writer;
         this.deadLetters = deadLetters;
@@ -148,6 +148,7 @@ public final class UploadProcessor {
         final Upload upload;
         final BufferedWriter rejectedLog;
         final String source;
+        final UploadWriter.Run writes;
         final List<PositionedEvent> chunk = new ArrayList<>(CHUNK_EVENTS);
         String format;
         CsvReadings csv;
@@ -162,6 +163,7 @@ public final class UploadProcessor {
             this.upload = upload;
             this.rejectedLog = rejectedLog;
             this.source = AppliedPositions.uploadSource(upload.name());
+            this.writes = writer.start(source);
         }
 
         void readAll(Utf8LineReader reader) throws IOException {
@@ -235,7 +237,7 @@ public final class UploadProcessor {
 
         private void flush() {
             if (!chunk.isEmpty()) {
-                writer.write(source, BatchAggregator.group(chunk));
+                writes.write(BatchAggregator.group(chunk));
                 chunk.clear();
             }
         }

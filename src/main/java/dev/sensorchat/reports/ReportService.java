@@ -11,7 +11,7 @@ import dev.sensorchat.storage.Page;
 import dev.sensorchat.storage.SqlQuery;
 import dev.sensorchat.storage.StoreException;
 import dev.sensorchat.storage.Stored;
-import dev.sensorchat.telemetry.Resolution;
+import dev.sensorchat.telemetry.AggregateReader;
 import dev.sensorchat.telemetry.WindowDocument;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ public final class ReportService {
     private static final int READ_PARALLELISM = 8;
     private static final Duration LINK_LIFETIME = Duration.ofHours(1);
 
-    private final CosmosStore<WindowDocument> windows;
+    private final AggregateReader aggregates;
     private final DeviceRegistry devices;
     private final CosmosStore<AlertDocument> alerts;
     private final CosmosStore<ReportIndexDocument> index;
@@ -93,10 +93,10 @@ public final class ReportService {
      * @param catchUpDays how many past days the daily run checks for a missing report
      * @param readers     runs the per-device reads ({@value #READ_PARALLELISM} or more threads)
      */
-    public ReportService(CosmosStore<WindowDocument> windows, DeviceRegistry devices, CosmosStore<AlertDocument> alerts,
+    public ReportService(AggregateReader aggregates, DeviceRegistry devices, CosmosStore<AlertDocument> alerts,
                          CosmosStore<ReportIndexDocument> index, BlobStore blobs, Clock clock, int catchUpDays, Executor readers) {
         this.readers = readers;
-        this.windows = windows;
+        this.aggregates = aggregates;
         this.devices = devices;
         this.alerts = alerts;
         this.index = index;
@@ -138,12 +138,7 @@ public final class ReportService {
     }
 
     private List<WindowDocument> hourlyRollups(String deviceId, ReportPeriod period) {
-        List<WindowDocument> found = new ArrayList<>(period.hours());
-        SqlQuery hours = SqlQuery.of("SELECT * FROM c WHERE c.resolution = @hour AND c.start >= @from AND c.start < @to")
-                .with("@hour", Resolution.HOUR.label()).with("@from", Json.format(period.from())).with("@to", Json.format(period.to()))
-                .inPartition(deviceId);
-        forEachPage(windows, hours, found::add);
-        return found;
+        return aggregates.hourlyRollups(deviceId, period.from(), period.to());
     }
 
     private List<DeviceDocument> devicesIn(RuleScope scope) {

@@ -14,8 +14,12 @@ public final class Containers {
     /** Device registry and last known state, one document per device. */
     public static final ContainerSpec DEVICES = new ContainerSpec("devices", "/deviceId", null, List.of("/latest/*"));
 
-    /** Minute windows and hourly rollups per device; each document carries its own ttl. */
-    public static final ContainerSpec TELEMETRY = new ContainerSpec("telemetry", "/deviceId", -1, List.of("/metrics/*"));
+    /**
+     * Minute windows (one document per device, hour and source) and hourly rollups per device;
+     * each document carries its own ttl. Only id, resolution, start and source are queried.
+     */
+    public static final ContainerSpec TELEMETRY = new ContainerSpec("telemetry", "/deviceId", -1,
+            List.of("/metrics/*", "/minutes/*", "/hour/*", "/masks/*", "/applied/*"));
 
     /** Alerts per device, open and resolved, and each device's rule state (same partition: one transaction). */
     public static final ContainerSpec ALERTS = new ContainerSpec("alerts", "/deviceId", -1, List.of("/transitions/*"));

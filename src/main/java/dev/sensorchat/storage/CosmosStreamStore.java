@@ -148,7 +148,7 @@ public final class CosmosStreamStore implements StreamStore {
         for (Map.Entry<String, Map<String, double[]>> minute : update.minutes().entrySet()) {
             patch.set("/minutes/" + minute.getKey(), minute.getValue());
         }
-        patch.set("/hour", update.hour()).set("/applied", update.applied());
+        patch.set("/hour", update.hour()).set("/masks", update.masks()).set("/applied", update.applied());
         return conflicts(() -> minutes.patch(deviceId, id, patch, ifMatch)).map(Stored::etag);
     }
 

@@ -27,6 +27,8 @@ final class DeviceState {
     long offlineSince = NONE;
     /** Alerts resolved by hand that this stream has applied. */
     Map<String, String> handResolved = Map.of();
+    /** The tags of the device document when this stream last saw it: they set the silence deadline. */
+    List<String> documentTags = List.of();
     /** What the device document listed as resolved by hand when this stream last saw it. */
     Map<String, String> documentHandResolved = Map.of();
 
@@ -45,8 +47,6 @@ final class DeviceState {
     int latestSize;
     /** Open hours, oldest first; usually one, two around the turn of an hour. */
     final List<HourState> hours = new ArrayList<>(2);
-    /** The end of the newest minute with data that has not closed yet, or NONE. */
-    long openMinuteEnd = NONE;
 
     // rules
     final Map<String, RuleState> rules = new HashMap<>(4);
@@ -58,9 +58,9 @@ final class DeviceState {
     String deviceEtag;
     boolean deviceDirty;
     boolean clearOffline;
-    /** Enqueued time of the last flush; late changes wait for the next regular flush. */
+    /** Stream time of the last flush: the next one waits a flush period. */
     long lastFlush = NONE;
-    /** A minute closed since the last flush: flush this device at the end of the batch. */
+    /** An alert of the device changed: write its document at the end of the batch. */
     boolean flushDue;
     /** Changed since the last checkpoint. */
     boolean checkpointDirty = true;

@@ -90,6 +90,8 @@ final class StateCodec {
         out.string(d.offlineAlertId).zigzag(d.offlineSince);
         out.varint(d.handResolved.size());
         d.handResolved.forEach((alert, rule) -> out.string(alert).string(rule));
+        out.varint(d.documentTags.size());
+        d.documentTags.forEach(out::string);
         out.varint(d.documentHandResolved.size());
         d.documentHandResolved.forEach((alert, rule) -> out.string(alert).string(rule));
         out.zigzag(d.firstSeen).zigzag(d.lastSeen).zigzag(d.maxTs).zigzag(d.lastEnqueued).f64(d.intervalMs);
@@ -102,7 +104,6 @@ final class StateCodec {
         for (int i = 0; i < d.latestSize; i++) {
             out.string(d.latestNames[i]).f64(d.latestValues[i]).zigzag(d.latestTs[i]);
         }
-        out.zigzag(d.openMinuteEnd);
         Map<String, RuleState> rules = d.sortedRules();
         out.varint(rules.size());
         rules.forEach((ruleId, state) -> out.string(ruleId).varint(state.consecutive())
@@ -140,6 +141,11 @@ final class StateCodec {
             handResolved.put(in.string(), in.string());
         }
         d.handResolved = DeviceState.copy(handResolved);
+        List<String> documentTags = new ArrayList<>();
+        for (int n = in.varintInt(); n > 0; n--) {
+            documentTags.add(in.string());
+        }
+        d.documentTags = List.copyOf(documentTags);
         Map<String, String> documentHandResolved = new LinkedHashMap<>();
         for (int n = in.varintInt(); n > 0; n--) {
             documentHandResolved.put(in.string(), in.string());
@@ -156,7 +162,6 @@ final class StateCodec {
             double value = in.f64();
             d.latest(name, in.zigzag(), value);
         }
-        d.openMinuteEnd = in.zigzag();
         for (int n = in.varintInt(); n > 0; n--) {
             String ruleId = in.string();
             int consecutive = in.varintInt();

@@ -34,10 +34,11 @@ import java.util.logging.Logger;
  * from the log and goes on. Everything else is derived, deterministic and idempotent:
  *
  * <ul>
- *   <li>aggregates are kept per device, hour and minute in memory and written to the read model
- *       once per device per minute, when the device's minute closes (its own clock passes the end
- *       by {@link StreamSettings#grace()}, or it falls quiet); an hour's final rollup is written
- *       once, when no reading can reach it any more;</li>
+ *   <li>aggregates are kept per device, hour and minute in memory; a device's read model (its
+ *       minute document and its device document) is written at most once per
+ *       {@link StreamSettings#flushPeriod()} of stream time, when it changed, so a device that
+ *       reports every second costs two writes a minute instead of sixty; an hour's final rollup
+ *       is written once, when no reading can reach it any more;</li>
  *   <li>rules are evaluated per reading, in the same pass; an alert is written right after the
  *       segment that raised it, in the same invocation;</li>
  *   <li>checkpoints (the state in a few shards) are written about once a minute, so a recovery
@@ -195,6 +196,8 @@ public final class StreamProcessor {
                 device.deviceDoc = HourState.Doc.PRESENT;
                 device.deviceEtag = found.get().etag();
                 DeviceDocument document = found.get().value();
+                device.documentTags = document.tags() == null ? List.of() : List.copyOf(document.tags());
+                device.documentHandResolved = document.handResolved() == null ? Map.of() : Map.copyOf(document.handResolved());
                 facts.put(deviceId, factOf(document));
             } else {
                 device.deviceDoc = HourState.Doc.ABSENT;
@@ -241,7 +244,6 @@ public final class StreamProcessor {
             applyEvent(device, event, current);
         }
         state.watermark = Math.max(state.watermark, content.watermark());
-        closeQuietDevices();
     }
 
     private void applyFact(DeviceState device, DeviceFact fact) {
@@ -336,20 +338,7 @@ public final class StreamProcessor {
             }
             device.lastSeen = ts;
         }
-        // The device's own clock closes its minutes: once it reports past a minute's end by the
-        // grace, that minute (and any before it) is complete, and the device is due for a flush.
-        long closedBefore = device.maxTs == DeviceState.NONE ? DeviceState.NONE
-                : Math.floorDiv(device.maxTs - settings.grace().toMillis(), MINUTE) * MINUTE;
         device.maxTs = Math.max(device.maxTs, ts);
-        long closedNow = Math.floorDiv(device.maxTs - settings.grace().toMillis(), MINUTE) * MINUTE;
-        if (closedNow > closedBefore && device.openMinuteEnd != DeviceState.NONE && device.openMinuteEnd <= closedNow) {
-            device.flushDue = true;
-            device.openMinuteEnd = DeviceState.NONE;
-        }
-        long minuteEnd = hourStart + (minute + 1) * MINUTE;
-        if (minuteEnd > closedNow && (device.openMinuteEnd == DeviceState.NONE || minuteEnd < device.openMinuteEnd)) {
-            device.openMinuteEnd = minuteEnd;
-        }
 
         if (device.offlineAlertId != null && ts > device.offlineSince) {
             resolveOffline(device, ts);
@@ -368,8 +357,8 @@ public final class StreamProcessor {
             }
             device.rules.put(rule.id(), step.next());
             if (step.opened() != null) {
-                state.pendingAlerts.add(new StreamState.Open(step.opened()));
-                device.flushDue = true; // the device document's count of active alerts
+                state.pendingAlerts.add(new AlertWrites.Open(step.opened()));
+                device.flushDue = true; // the device document counts its active alerts
             }
             if (step.resolved() != null) {
                 resolveByRule(device, step.resolved(), ts, value);
@@ -378,7 +367,7 @@ public final class StreamProcessor {
     }
 
     private void resolveOffline(DeviceState device, long ts) {
-        state.pendingAlerts.add(new StreamState.Resolve(device.deviceId, device.offlineAlertId, ts, null));
+        state.pendingAlerts.add(new AlertWrites.Resolve(device.deviceId, device.offlineAlertId, ts, null));
         device.offlineAlertId = null;
         device.offlineSince = DeviceState.NONE;
         device.clearOffline = true;
@@ -390,25 +379,14 @@ public final class StreamProcessor {
     /** An alert opened in this same batch is resolved before it is written: one write instead of two. */
     private void resolveByRule(DeviceState device, String alertId, long ts, double value) {
         for (int i = state.pendingAlerts.size() - 1; i >= 0; i--) {
-            if (state.pendingAlerts.get(i) instanceof StreamState.Open open && open.alertId().equals(alertId)) {
-                state.pendingAlerts.set(i, new StreamState.Open(open.alert().resolvedByRule(ts, value)));
+            if (state.pendingAlerts.get(i) instanceof AlertWrites.Open open && open.alertId().equals(alertId)) {
+                state.pendingAlerts.set(i, new AlertWrites.Open(open.alert().resolvedByRule(ts, value)));
                 device.flushDue = true;
                 return;
             }
         }
-        state.pendingAlerts.add(new StreamState.Resolve(device.deviceId, alertId, ts, value));
+        state.pendingAlerts.add(new AlertWrites.Resolve(device.deviceId, alertId, ts, value));
         device.flushDue = true;
-    }
-
-    /** Devices that went quiet have their open minute closed by the stream's clock. */
-    private void closeQuietDevices() {
-        long quietBefore = state.watermark - settings.quietClose().toMillis();
-        for (DeviceState device : state.dirtyDevices) {
-            if (device.openMinuteEnd != DeviceState.NONE && device.lastEnqueued <= quietBefore) {
-                device.flushDue = true;
-                device.openMinuteEnd = DeviceState.NONE;
-            }
-        }
     }
 
     private void markDirty(DeviceState device) {
@@ -418,41 +396,18 @@ public final class StreamProcessor {
     // ------------------------------------------------------------------ alerts
 
     private void drainAlerts() {
-        if (state.pendingAlerts.isEmpty()) {
-            return;
-        }
-        for (StreamState.AlertEffect effect : List.copyOf(state.pendingAlerts)) {
-            if (effect instanceof StreamState.Open open) {
-                store.createAlert(open.alert()); // false: written before (a replay)
-            } else if (effect instanceof StreamState.Resolve resolve) {
-                resolveAlert(resolve);
-            }
+        while (!state.pendingAlerts.isEmpty()) {
+            AlertWrites.write(store, state.pendingAlerts.get(0));
             state.pendingAlerts.remove(0);
         }
-    }
-
-    private void resolveAlert(StreamState.Resolve resolve) {
-        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<StreamStore.Versioned<AlertDocument>> found = store.alert(resolve.deviceId(), resolve.alertId());
-            if (found.isEmpty() || !found.get().value().isActive()) {
-                return; // gone, or resolved already (by hand, or by an earlier attempt)
-            }
-            try {
-                store.replaceAlert(found.get().value().resolvedByRule(resolve.readingTs(), resolve.value()), found.get().etag());
-                return;
-            } catch (StreamStore.Conflict changed) {
-                // acknowledged meanwhile: resolve that version
-            }
-        }
-        throw new StreamStore.Conflict("alert " + resolve.alertId() + " kept changing");
     }
 
     // ------------------------------------------------------------------ flushing to the read model
 
     /**
-     * Writes the devices that are due: a minute closed, the device went quiet, its changes are a
-     * flush period old, or {@code everything} (the idle flush). Hours no reading can reach any more
-     * get their final rollup and leave memory. Devices are written in parallel.
+     * Writes the devices that are due: their last write is a flush period old (in stream time), an
+     * alert of theirs changed, or {@code everything} (the idle flush). Hours no reading can reach
+     * any more get their final rollup and leave memory. Devices are written in parallel.
      */
     private void flush(boolean everything) {
         long now = state.watermark;
@@ -542,7 +497,7 @@ public final class StreamProcessor {
                 }
                 if (hour.minutesDoc == HourState.Doc.ABSENT) {
                     hour.minutesEtag = store.createMinutes(new MinuteWindows(id, device.deviceId, MinuteWindows.RESOLUTION,
-                            Instant.ofEpochMilli(hour.start), stream, hour.applied, hourStats(hour), minutesOf(hour, hour.heldMinutes),
+                            Instant.ofEpochMilli(hour.start), stream, hour.applied, hourStats(hour), masks(hour), minutesOf(hour, hour.heldMinutes),
                             (int) settings.minuteTtl().toSeconds()));
                     hour.minutesDoc = HourState.Doc.PRESENT;
                     hour.storedMinutes |= hour.heldMinutes;
@@ -553,7 +508,7 @@ public final class StreamProcessor {
                 do {
                     long chunk = firstBits(remaining, MINUTES_PER_PATCH);
                     Optional<String> etag = store.updateMinutes(device.deviceId, id,
-                            new StreamStore.MinutesUpdate(minutesOf(hour, chunk), hourStats(hour), hour.applied), hour.minutesEtag);
+                            new StreamStore.MinutesUpdate(minutesOf(hour, chunk), hourStats(hour), masks(hour), hour.applied), hour.minutesEtag);
                     if (etag.isEmpty()) {
                         hour.minutesDoc = HourState.Doc.ABSENT; // deleted (expired) meanwhile: write it whole
                         hour.dirtyMinutes |= hour.heldMinutes;
@@ -585,12 +540,8 @@ public final class StreamProcessor {
             return;
         }
         String id = MinuteWindows.hourId(hour.start, stream);
-        Map<String, String> masks = new TreeMap<>();
-        for (int i = 0; i < hour.hour.size(); i++) {
-            masks.put(hour.hour.name(i), Long.toHexString(hour.hour.minuteMask(i)));
-        }
         WindowDocument rollup = new WindowDocument(id, device.deviceId, "hour", Instant.ofEpochMilli(hour.start), hourStats(hour),
-                Map.of(stream, hour.applied), (int) settings.hourTtl().toSeconds(), masks);
+                Map.of(stream, hour.applied), (int) settings.hourTtl().toSeconds(), masks(hour));
         for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
             try {
                 hour.hourEtag = store.saveHour(rollup, hour.hourDoc == HourState.Doc.PRESENT ? hour.hourEtag : null);
@@ -655,7 +606,7 @@ public final class StreamProcessor {
         Instant lastSeen = device.lastSeen == DeviceState.NONE ? null : Instant.ofEpochMilli(device.lastSeen);
         Long interval = Double.isNaN(device.intervalMs) ? null : Math.round(device.intervalMs);
         return new StreamStore.DeviceUpdate(device.firstSeen == DeviceState.NONE ? null : Instant.ofEpochMilli(device.firstSeen),
-                lastSeen, latest, interval, settings.silence().silentAfter(device.deviceId, device.tags, lastSeen, interval),
+                lastSeen, latest, interval, settings.silence().silentAfter(device.deviceId, device.documentTags, lastSeen, interval),
                 device.lastDeviceSeq, device.activeAlerts(), device.clearOffline, remainingHandResolved(device));
     }
 
@@ -672,19 +623,36 @@ public final class StreamProcessor {
         return remaining;
     }
 
-    /** What the device document says that the stream should know: recorded as a fact in the next segment. */
+    /**
+     * What the device document says that the stream should know. Tags and alerts resolved by hand
+     * change what rules do, so they become a fact in the next segment (a replay applies them at
+     * the same point). An offline alert needs no such care: if the device reported after the
+     * silence, it is resolved now; the write is idempotent and the document is cleared with this
+     * flush. The registry's tags also set the silence deadline written now.
+     */
     private void learn(DeviceState device, DeviceDocument document) {
         DeviceFact fact = factOf(document);
+        device.documentTags = fact.tags();
         device.documentHandResolved = fact.handResolved();
         if (device.handResolved.keySet().stream().noneMatch(fact.handResolved()::containsKey)) {
             device.handResolved = Map.of(); // all of them are out of the document now
         }
-        boolean news = !fact.tags().equals(device.tags)
-                || (fact.offlineAlertId() != null && !fact.offlineAlertId().equals(device.offlineAlertId) && !device.clearOffline)
-                || !device.handResolved.keySet().containsAll(fact.handResolved().keySet());
+        if (fact.offlineAlertId() != null && !device.clearOffline) {
+            if (device.lastSeen != DeviceState.NONE && device.lastSeen > fact.offlineSince()) {
+                AlertWrites.write(store, new AlertWrites.Resolve(device.deviceId, fact.offlineAlertId(), device.lastSeen, null));
+                device.offlineAlertId = null;
+                device.offlineSince = DeviceState.NONE;
+                device.clearOffline = true;
+            } else {
+                device.offlineAlertId = fact.offlineAlertId(); // the next reading resolves it
+                device.offlineSince = fact.offlineSince();
+            }
+        }
+        boolean news = !fact.tags().equals(device.tags) || !device.handResolved.keySet().containsAll(fact.handResolved().keySet());
         if (news) {
             synchronized (state.pendingFacts) {
-                state.pendingFacts.put(device.deviceId, fact);
+                state.pendingFacts.put(device.deviceId, new DeviceFact(fact.deviceId(), fact.tags(), null, DeviceState.NONE,
+                        fact.handResolved()));
             }
         }
     }
@@ -702,6 +670,14 @@ public final class StreamProcessor {
             stats.put(hour.hour.name(i), hour.hour.stats(i).toStats());
         }
         return stats;
+    }
+
+    private static Map<String, String> masks(HourState hour) {
+        Map<String, String> masks = new TreeMap<>();
+        for (int i = 0; i < hour.hour.size(); i++) {
+            masks.put(hour.hour.name(i), Long.toHexString(hour.hour.minuteMask(i)));
+        }
+        return masks;
     }
 
     private static Map<String, Map<String, double[]>> minutesOf(HourState hour, long which) {

@@ -1,6 +1,5 @@
 package dev.sensorchat.stream;
 
-import dev.sensorchat.alerts.AlertDocument;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,27 +14,6 @@ import java.util.Set;
  * after it whenever this instance is not sure it is current.
  */
 final class StreamState {
-
-    /** An alert write decided by a batch, done after the batch's segment is committed. */
-    sealed interface AlertEffect permits Open, Resolve {
-        String deviceId();
-
-        String alertId();
-    }
-
-    record Open(AlertDocument alert) implements AlertEffect {
-        public String deviceId() {
-            return alert.deviceId();
-        }
-
-        public String alertId() {
-            return alert.id();
-        }
-    }
-
-    /** @param value the resolving reading's value; null for an offline alert (the device came back) */
-    record Resolve(String deviceId, String alertId, long readingTs, Double value) implements AlertEffect {
-    }
 
     final String lineage;
     final int shards;
@@ -55,7 +33,8 @@ final class StreamState {
     long eventsSinceCheckpoint;
     String savedRulesFingerprint;
 
-    final List<AlertEffect> pendingAlerts = new ArrayList<>();
+    /** Alert writes decided by committed batches, not done yet. */
+    final List<AlertWrites.Effect> pendingAlerts = new ArrayList<>();
     final Map<String, DeviceFact> pendingFacts = new LinkedHashMap<>();
     final Set<DeviceState> dirtyDevices = new LinkedHashSet<>();
 

@@ -47,7 +47,7 @@ public interface StreamStore {
 
     /** The changes a flush makes to a minute-windows document: some minutes, the hour so far, the position. */
     record MinutesUpdate(Map<String, Map<String, double[]>> minutes, Map<String, dev.sensorchat.telemetry.MetricStats> hour,
-                         long applied) {
+                         Map<String, String> masks, long applied) {
     }
 
     // --- the stream's log and checkpoints

@@ -23,13 +23,16 @@ import java.util.TreeMap;
  * @param source   where the readings came from ({@code eh:3}, {@code upload:<blob name>})
  * @param applied  the highest position of that source folded in (exactly-once bookkeeping)
  * @param hour     the hour so far, per metric (the final hourly rollup is its own document)
+ * @param masks    per metric, the minutes of the hour with a reading (bits 0-59, in hex), as the
+ *                 final rollup has them: for availability without reading the minutes
  * @param minutes  per minute of the hour ({@code "00"}..{@code "59"}), per metric, compact:
  *                 {@code [count, sum, min, max, first offset ms, last offset ms, last]}, offsets
  *                 from the minute's start
  * @param ttl      seconds Cosmos DB keeps it after its last write (the minute retention)
  */
 public record MinuteWindows(String id, String deviceId, String resolution, Instant start, String source, long applied,
-                            Map<String, MetricStats> hour, Map<String, Map<String, double[]>> minutes, Integer ttl) {
+                            Map<String, MetricStats> hour, Map<String, String> masks, Map<String, Map<String, double[]>> minutes,
+                            Integer ttl) {
 
     public static final String RESOLUTION = "minute";
     private static final String[] MINUTE_KEYS = new String[60];
@@ -71,7 +74,7 @@ public record MinuteWindows(String id, String deviceId, String resolution, Insta
 
     public static MinuteWindows empty(String deviceId, long hourStartMs, String source, int ttlSeconds) {
         return new MinuteWindows(id(hourStartMs, source), deviceId, RESOLUTION, Instant.ofEpochMilli(hourStartMs), source, -1,
-                Map.of(), Map.of(), ttlSeconds);
+                Map.of(), Map.of(), Map.of(), ttlSeconds);
     }
 
     /** The compact form of one minute's statistics. */
@@ -150,6 +153,11 @@ public record MinuteWindows(String id, String deviceId, String resolution, Insta
             metrics.forEach((metric, accumulator) -> compacted.put(metric, compact(accumulator, minuteStart)));
             foldedMinutes.put(minuteKey(minute), compacted);
         });
-        return new MinuteWindows(id, deviceId, resolution, start, source, highest, foldedHour, foldedMinutes, ttl);
+        Map<String, Long> bits = new TreeMap<>();
+        foldedMinutes.forEach((minute, metrics) -> metrics.keySet().forEach(metric ->
+                bits.merge(metric, 1L << Integer.parseInt(minute), (a, b) -> a | b)));
+        Map<String, String> foldedMasks = new TreeMap<>();
+        bits.forEach((metric, mask) -> foldedMasks.put(metric, Long.toHexString(mask)));
+        return new MinuteWindows(id, deviceId, resolution, start, source, highest, foldedHour, foldedMasks, foldedMinutes, ttl);
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Aggregates of one device over one window, as stored in the {@code telemetry} container
- * (partition key {@code deviceId}).
+ * The hourly rollup of one device from one source, as stored in the {@code telemetry} container
+ * (partition key {@code deviceId}): written once the hour is final (minute windows are in
+ * {@link MinuteWindows}). Kept far longer than minutes: reports are built from these.
  *
- * @param id         {@code m:<start>} or {@code h:<start>}
+ * @param id         {@code h:<start>:<source key>}
  * @param deviceId   partition key
  * @param resolution {@code minute} or {@code hour}
  * @param start      window start (inclusive); the window ends one resolution later (exclusive)
@@ -25,9 +26,10 @@ public record WindowDocument(String id, String deviceId, String resolution, Inst
                              Map<String, MetricStats> metrics, Map<String, Long> applied, Integer ttl,
                              Map<String, String> minutes) {
 
-    public static WindowDocument empty(String deviceId, Resolution resolution, long startMs, int ttlSeconds) {
-        return new WindowDocument(resolution.documentId(startMs), deviceId, resolution.label(), Instant.ofEpochMilli(startMs),
-                Map.of(), Map.of(), ttlSeconds, resolution == Resolution.HOUR ? Map.of() : null);
+    /** An empty hourly rollup of one source ({@link MinuteWindows#hourId}). */
+    public static WindowDocument emptyHour(String deviceId, long startMs, String source, int ttlSeconds) {
+        return new WindowDocument(MinuteWindows.hourId(startMs, source), deviceId, Resolution.HOUR.label(), Instant.ofEpochMilli(startMs),
+                Map.of(), Map.of(), ttlSeconds, Map.of());
     }
 
     private static Map<String, String> hex(Map<String, Long> masks) {

@@ -220,7 +220,8 @@ class LocalHostIT {
 
         // An alert written to Cosmos DB reaches alertNotifications through the change feed.
         long notified = status("alertNotifications").get("invocations").asLong();
-        app.alerts().openOffline(device, java.time.Instant.now().minusSeconds(3600), dev.sensorchat.alerts.Severity.WARNING).orElseThrow();
+        java.time.Instant lastSeen = app.devices().find(device).map(d -> d.lastSeen()).orElse(java.time.Instant.now().minusSeconds(3600));
+        app.alerts().openOffline(device, lastSeen, dev.sensorchat.alerts.Severity.WARNING).orElseThrow();
         awaitInvocations("alertNotifications", notified + 1);
         assertEquals("Succeeded", status("alertNotifications").get("lastOutcome").asText());
     }

@@ -8,20 +8,18 @@ import dev.sensorchat.AppContext;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.AlertIds;
 import dev.sensorchat.alerts.AlertState;
-import dev.sensorchat.alerts.RuleStateDocument;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.config.BlobContainerNames;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.storage.Containers;
-import dev.sensorchat.storage.SqlQuery;
-import dev.sensorchat.telemetry.MetricStats;
+import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.telemetry.Resolution;
-import dev.sensorchat.telemetry.WindowDocument;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
 import dev.sensorchat.testing.TestExecutionContext;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -46,9 +44,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Azurite. A generated stream for 40 devices on 4 partitions is delivered the way Event Hubs does
  * (at least once): in batches of varying size, some delivered twice, some replayed from an older
  * checkpoint after a simulated crash with different batch boundaries, and one partition delivered
- * by two instances at the same time. The results must equal the ground truth that
- * {@link TelemetryScenario} computes on its own. (Event Hubs itself cannot run here; the batches
- * are shaped exactly as the Functions host hands them over.)
+ * by two instances (two app contexts, as two processes would be) at the same time. The results,
+ * read through the query API's reader, must equal the ground truth that {@link TelemetryScenario}
+ * computes on its own. (Event Hubs itself cannot run here; the batches are shaped exactly as the
+ * Functions host hands them over.)
  */
 @ExtendWith(LocalAzureExtension.class)
 class TelemetryFunctionIT {
@@ -57,15 +56,21 @@ class TelemetryFunctionIT {
     private static final String DEAD_LETTERS = "deadletters-" + UUID.randomUUID().toString().substring(0, 8);
 
     private static AppContext app;
+    private static AppContext secondInstance;
     private static TelemetryScenario scenario;
     private static final List<String> writeCountProblems = new ArrayList<>();
     private static final List<TestExecutionContext> invocations = new ArrayList<>();
+    private static final Map<Integer, Set<String>> devicesOfPartition = new HashMap<>();
     private static int freshBatches;
     private static int replayedBatches;
 
     @BeforeAll
     static void deliverTheStream(LocalAzure azure) {
-        app = azure.newAppContext(Map.of(BlobContainerNames.DEADLETTER_CONTAINER, DEAD_LETTERS));
+        // The test flushes idle streams itself, so no write lands between a batch and its count.
+        app = azure.newAppContext(Map.of(BlobContainerNames.DEADLETTER_CONTAINER, DEAD_LETTERS, AppContext.TELEMETRY_IDLE_FLUSH_SECONDS, "3600"));
+        // Another process of the same app: same database, state of its own.
+        secondInstance = azure.newAppContext(Map.of(BlobContainerNames.DEADLETTER_CONTAINER, DEAD_LETTERS,
+                AppContext.TELEMETRY_IDLE_FLUSH_SECONDS, "3600", AppContext.COSMOS_DATABASE, app.settings().get(AppContext.COSMOS_DATABASE, null)));
         app.rules().create(json(TelemetryScenario.RULE_JSON));
         scenario = TelemetryScenario.generate(DEVICES, 42);
         TelemetryFunction function = new TelemetryFunction(app::eventHubBatches);
@@ -77,14 +82,19 @@ class TelemetryFunctionIT {
         // The last partition is delivered by two instances at once, cut into batches differently,
         // as happens while a partition moves during a rebalance.
         List<TelemetryScenario.Event> contested = scenario.partitions.get(TelemetryScenario.PARTITIONS - 1);
+        TelemetryFunction other = new TelemetryFunction(secondInstance::eventHubBatches);
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> deliverInBatches(function, contested, 7));
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> deliverInBatches(function, contested, 11));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> deliverInBatches(other, contested, 11));
         CompletableFuture.allOf(first, second).join();
+        // The streams went quiet: what their last batches left in memory is written (as the idle flush does).
+        app.telemetryStreams().flushIdle();
+        secondInstance.telemetryStreams().flushIdle();
     }
 
     @AfterAll
     static void close() {
         app.close();
+        secondInstance.close();
     }
 
     /** Batches of 5-40 events; some delivered twice, some replayed from the last checkpoint. */
@@ -95,7 +105,7 @@ class TelemetryFunctionIT {
         while (position < events.size()) {
             List<TelemetryScenario.Event> batch = events.subList(position, Math.min(events.size(), position + 5 + random.nextInt(36)));
             long before = writes();
-            Map<String, Long> storeWritesBefore = storeWrites();
+            Map<String, StoreMeter.Counts> storeWritesBefore = app.storeMeter().byContainer();
             deliver(function, batch);
             long first = batch.get(0).sequenceNumber();
             long last = batch.get(batch.size() - 1).sequenceNumber();
@@ -150,45 +160,36 @@ class TelemetryFunctionIT {
         }
     }
 
-    /** A fresh batch writes each of its window documents exactly once, and each device document once. */
-    private static void checkWritesOfFreshBatch(List<TelemetryScenario.Event> batch, Map<String, Long> before) {
-        Set<String> minutes = new HashSet<>();
-        Set<String> hours = new HashSet<>();
+    /**
+     * A fresh batch commits with one segment (plus, now and then, a checkpoint); the read model is
+     * written for the devices that are due (their last write a flush period ago): at most one
+     * device document per device of the partition, and a minute document per hour it touched.
+     */
+    private static void checkWritesOfFreshBatch(List<TelemetryScenario.Event> batch, Map<String, StoreMeter.Counts> before) {
         Set<String> devices = new HashSet<>();
-        int hotDevices = 0;
         for (TelemetryScenario.Event event : batch) {
-            for (TelemetryScenario.Reading reading : event.readings()) {
-                minutes.add(reading.deviceId() + Resolution.MINUTE.windowStart(reading.ts()));
-                hours.add(reading.deviceId() + Resolution.HOUR.windowStart(reading.ts()));
-                if (devices.add(reading.deviceId()) && reading.deviceId().compareTo(TelemetryScenario.deviceId(TelemetryScenario.HOT_DEVICES)) < 0) {
-                    hotDevices++;
-                }
-            }
+            event.readings().forEach(reading -> devicesOfPartition.computeIfAbsent(event.partition(), p -> new HashSet<>()).add(reading.deviceId()));
         }
-        Map<String, Long> after = storeWrites();
-        long windowWrites = after.get("windows") - before.get("windows");
-        long deviceWrites = after.get("devices") - before.get("devices");
-        long alertWrites = after.get("alerts") - before.get("alerts");
-        if (windowWrites != minutes.size() + hours.size()) {
-            writeCountProblems.add("batch wrote " + windowWrites + " window documents for " + (minutes.size() + hours.size()) + " windows");
+        devices.addAll(devicesOfPartition.getOrDefault(batch.get(0).partition(), Set.of()));
+        Map<String, StoreMeter.Counts> after = app.storeMeter().byContainer();
+        long segments = written(after, before, Containers.STREAMS.name());
+        long windows = written(after, before, Containers.TELEMETRY.name());
+        long deviceWrites = written(after, before, Containers.DEVICES.name());
+        if (segments < 1 || segments > 1 + 9) {
+            writeCountProblems.add("batch of " + batch.size() + " wrote " + segments + " stream documents");
         }
-        if (deviceWrites != devices.size()) {
-            writeCountProblems.add("batch wrote " + deviceWrites + " device documents for " + devices.size() + " devices");
-        }
-        if (alertWrites < devices.size() || alertWrites > devices.size() + 2L * hotDevices) {
-            writeCountProblems.add("batch wrote " + alertWrites + " rule-state/alert documents for " + devices.size() + " devices");
+        if (windows > 2L * devices.size() || deviceWrites > devices.size()) {
+            writeCountProblems.add("batch of " + batch.size() + " events on a partition of " + devices.size() + " devices wrote " + windows
+                    + " window and " + deviceWrites + " device documents");
         }
     }
 
-    private static Map<String, Long> storeWrites() {
-        return Map.of("windows", app.windows().documentWrites(),
-                "devices", app.store(Containers.DEVICES, DeviceDocument.class).documentWrites(),
-                "alerts", app.store(Containers.ALERTS, RuleStateDocument.class).documentWrites()
-                        + app.store(Containers.ALERTS, AlertDocument.class).documentWrites());
+    private static long written(Map<String, StoreMeter.Counts> after, Map<String, StoreMeter.Counts> before, String container) {
+        return after.getOrDefault(container, StoreMeter.Counts.ZERO).writes() - before.getOrDefault(container, StoreMeter.Counts.ZERO).writes();
     }
 
     private static long writes() {
-        return storeWrites().values().stream().mapToLong(Long::longValue).sum();
+        return app.storeMeter().total().writes();
     }
 
     private static JsonNode json(String text) {
@@ -207,21 +208,28 @@ class TelemetryFunctionIT {
 
     @Test
     void everyWindowAggregateEqualsTheGroundTruth() {
+        Instant from = TelemetryScenario.T0.minus(Duration.ofHours(1));
+        Instant to = TelemetryScenario.T0.plus(Duration.ofHours(2));
         for (Resolution resolution : Resolution.values()) {
             Map<String, Map<Long, Map<String, TelemetryScenario.Stats>>> truth = scenario.windows(resolution.millis());
             assertEquals(DEVICES, truth.size());
             for (var device : truth.entrySet()) {
-                Map<String, WindowDocument> stored = app.windows()
-                        .query(SqlQuery.of("SELECT * FROM c WHERE c.resolution = @r").with("@r", resolution.label()).inPartition(device.getKey()))
-                        .stream().collect(Collectors.toMap(WindowDocument::id, w -> w));
-                assertEquals(device.getValue().keySet().stream().map(resolution::documentId).collect(Collectors.toSet()), stored.keySet(),
-                        "windows of " + device.getKey());
-                for (var window : device.getValue().entrySet()) {
-                    WindowDocument document = stored.get(resolution.documentId(window.getKey()));
-                    Map<String, MetricStats> expected = new TreeMap<>();
-                    window.getValue().forEach((metric, s) -> expected.put(metric, new MetricStats(s.count(), s.sum(), s.min(), s.max(),
-                            Instant.ofEpochMilli(s.firstTs()), Instant.ofEpochMilli(s.lastTs()), s.last())));
-                    assertEquals(expected, document.metrics(), device.getKey() + " " + document.id());
+                for (String metric : List.of("temperature", "humidity")) {
+                    Map<Long, TelemetryScenario.Stats> expected = new TreeMap<>();
+                    device.getValue().forEach((start, metrics) -> {
+                        if (metrics.containsKey(metric)) {
+                            expected.put(start, metrics.get(metric));
+                        }
+                    });
+                    Map<Long, TelemetryScenario.Stats> stored = new TreeMap<>();
+                    String continuation = null;
+                    do {
+                        var page = app.aggregates().read(device.getKey(), metric, resolution, from, to, 1000, continuation);
+                        page.items().forEach(w -> stored.put(w.start().toEpochMilli(), new TelemetryScenario.Stats(w.count(), w.sum(),
+                                w.min(), w.max(), w.firstTs().toEpochMilli(), w.lastTs().toEpochMilli(), w.last())));
+                        continuation = page.continuation();
+                    } while (continuation != null);
+                    assertEquals(expected, stored, resolution.label() + " windows of " + metric + " of " + device.getKey());
                 }
             }
         }

@@ -17,7 +17,8 @@ import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.SqlQuery;
 import dev.sensorchat.telemetry.MetricStats;
 import dev.sensorchat.telemetry.Resolution;
-import dev.sensorchat.telemetry.WindowDocument;
+import dev.sensorchat.telemetry.AggregateReader;
+import dev.sensorchat.testing.ReadModel;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
 import dev.sensorchat.testing.TestExecutionContext;
@@ -85,7 +86,7 @@ class UploadFunctionIT {
     }
 
     private static long writes() {
-        return app.windows().documentWrites() + app.store(Containers.DEVICES, DeviceDocument.class).documentWrites();
+        return app.storeMeter().of(Containers.TELEMETRY.name()).writes() + app.storeMeter().of(Containers.DEVICES.name()).writes();
     }
 
     @Test
@@ -162,8 +163,8 @@ class UploadFunctionIT {
         assertEquals(3, receipt.get("readings").asLong());
         assertEquals("invalid_json", receipt.at("/rejections/0/reason").asText());
         assertEquals(4, receipt.at("/rejections/0/line").asLong());
-        MetricStats co2 = app.windows().find(device, Resolution.MINUTE.documentId(START.toEpochMilli())).orElseThrow()
-                .value().metrics().get("co2");
+        AggregateReader.Window co2 = ReadModel.windows(app, device, "co2", Resolution.MINUTE, START, START.plusSeconds(60))
+                .get(START.toEpochMilli());
         assertEquals(3, co2.count());
         assertEquals(1260, co2.sum());
         assertEquals(430, co2.last());
@@ -223,9 +224,8 @@ class UploadFunctionIT {
                             Math.max(current.max(), reading[1]), current.firstTs(), Instant.ofEpochMilli(ts), reading[1]));
         }
         Map<Long, MetricStats> actual = new TreeMap<>();
-        for (WindowDocument window : app.windows().query(SqlQuery.of("SELECT * FROM c WHERE c.resolution = @r").with("@r", "minute").inPartition(device))) {
-            actual.put(window.start().toEpochMilli(), window.metrics().get("temperature"));
-        }
+        ReadModel.windows(app, device, "temperature", Resolution.MINUTE, START.minus(1, ChronoUnit.HOURS), START.plus(2, ChronoUnit.HOURS))
+                .forEach((start, w) -> actual.put(start, new MetricStats(w.count(), w.sum(), w.min(), w.max(), w.firstTs(), w.lastTs(), w.last())));
         assertEquals(expected, actual, device);
     }
 }

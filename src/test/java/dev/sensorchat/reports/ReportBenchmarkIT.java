@@ -56,7 +56,7 @@ class ReportBenchmarkIT {
                         readings.add(new SourcedReading(minute + 1, new Reading(start + minute * 60_000L, METRICS,
                                 new double[] {20 + random.nextGaussian(), 50 + random.nextGaussian() * 5, 600 + random.nextGaussian() * 50})));
                     }
-                    hours.add(WindowDocument.empty(id, Resolution.HOUR, start, 400 * 86_400).apply("eh:0", readings));
+                    hours.add(WindowDocument.emptyHour(id, start, "eh:0", 400 * 86_400).apply("eh:0", readings));
                 }
             }
             long seeding = System.nanoTime();

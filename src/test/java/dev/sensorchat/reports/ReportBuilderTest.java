@@ -32,7 +32,7 @@ class ReportBuilderTest {
             readings.add(new SourcedReading(readings.size() + 1,
                     new Reading(start + minute * 60_000L, new String[] {"t"}, new double[] {value + minute / 100.0})));
         }
-        return WindowDocument.empty(device, Resolution.HOUR, start, 1000).apply("eh:0", readings);
+        return WindowDocument.emptyHour(device, start, "eh:0", 1000).apply("eh:0", readings);
     }
 
     private static AlertDocument alert(String id, String device, Instant opened, Instant resolved) {

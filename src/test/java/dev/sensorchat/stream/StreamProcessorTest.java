@@ -317,6 +317,36 @@ class StreamProcessorTest {
         assertOneOverheatAlert(fixture, sent);
     }
 
+    /**
+     * The cost target at live load: devices reporting every second, a batch holding about one
+     * event per device (the worst case for any per-device write). The per-event design writes
+     * 1,000 documents per 1,000 events; this must write at most 50, and read no more than it writes.
+     */
+    @Test
+    void atOneReadingASecondABatchOfAllDevicesCostsAtMostFiftyWritesPerThousandEvents() {
+        Fixture fixture = new Fixture();
+        StreamProcessor processor = fixture.instance();
+        int devices = 100;
+        long position = 0;
+        long events = 0;
+        for (int second = 0; second < 600; second++) {
+            List<StreamEvent> batch = new ArrayList<>(devices);
+            for (int d = 0; d < devices; d++) {
+                long ts = T0 + second * 1000L + d * 7L;
+                Reading reading = new Reading(ts, new String[] {"temperature", "humidity", "co2"},
+                        new double[] {20 + (second % 7), 40 + d % 10, 600 + second % 50});
+                batch.add(new StreamEvent(position++, ts + 200, new TelemetryEvent(String.format("live-%03d", d), null, List.of(reading))));
+            }
+            deliver(processor, batch);
+            events += batch.size();
+        }
+        StoreMeter.Counts total = fixture.meter.total();
+        double writesPerThousand = 1000.0 * total.writes() / events;
+        assertTrue(writesPerThousand <= 50, writesPerThousand + " writes per 1,000 events: " + fixture.meter.byContainer());
+        assertTrue(total.reads() <= total.writes(), "reads " + total.reads() + ", writes " + total.writes());
+        assertTrue(total.writeBytes() < events * 100, total.writeBytes() / events + " bytes written per event");
+    }
+
     @Test
     void devicesRegisterWithTheirLatestValuesAndSilenceDeadline() {
         Fixture fixture = new Fixture();

@@ -1,7 +1,10 @@
 package dev.sensorchat.telemetry;
 
+import dev.sensorchat.common.Json;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -40,14 +43,16 @@ class WindowAggregationTest {
                 event(12, "a", T0 + 50_000, 7.25),
                 event(13, "a", T0 + 50_000, 8.0))).get("a"); // same time: the later arrival is "last"
 
-        WindowDocument window = WindowDocument.empty("a", Resolution.MINUTE, T0, 600)
-                .apply("eh:0", batch.windows(Resolution.MINUTE).get(T0));
+        MinuteWindows window = MinuteWindows.empty("a", T0, "upload:gw-1/a.csv", 600).apply(batch.windows(Resolution.MINUTE).get(T0));
 
-        MetricStats stats = window.metrics().get("temperature");
-        assertEquals(new MetricStats(4, 5.0 - 2.5 + 7.25 + 8.0, -2.5, 8.0,
-                Instant.ofEpochMilli(T0 + 10_000), Instant.ofEpochMilli(T0 + 50_000), 8.0), stats);
-        assertEquals("m:2026-11-22T10:00:00Z", window.id());
-        assertEquals(Map.of("eh:0", 13L), window.applied());
+        MetricStats expected = new MetricStats(4, 5.0 - 2.5 + 7.25 + 8.0, -2.5, 8.0,
+                Instant.ofEpochMilli(T0 + 10_000), Instant.ofEpochMilli(T0 + 50_000), 8.0);
+        assertEquals(expected, window.minute(0, "temperature").toStats());
+        assertEquals(expected, window.hour().get("temperature"), "the hour so far");
+        assertEquals(Map.of("temperature", "1"), window.masks(), "minute 0 has data");
+        assertEquals(MinuteWindows.id(T0, "upload:gw-1/a.csv"), window.id());
+        assertTrue(window.id().matches("m:2026-11-22T10:00:00\\.000Z:upload:[0-9a-f]{16}"), window.id());
+        assertEquals(13L, window.applied());
         assertEquals(600, window.ttl());
     }
 
@@ -55,20 +60,20 @@ class WindowAggregationTest {
     void replayedReadingsAreSkippedWhateverTheBatchBoundaries() {
         List<PositionedEvent> stream = List.of(event(1, "a", T0 + 1_000, 1), event(2, "a", T0 + 2_000, 2),
                 event(3, "a", T0 + 3_000, 3), event(4, "a", T0 + 4_000, 4));
-        WindowDocument once = apply(WindowDocument.empty("a", Resolution.MINUTE, T0, 60), stream);
+        MinuteWindows once = apply(MinuteWindows.empty("a", T0, "upload:x", 60), stream);
 
         // First delivery [1,2,3], then a redelivery from the checkpoint cut differently: [1,2] and [3,4].
-        WindowDocument replayed = apply(WindowDocument.empty("a", Resolution.MINUTE, T0, 60), stream.subList(0, 3));
+        MinuteWindows replayed = apply(MinuteWindows.empty("a", T0, "upload:x", 60), stream.subList(0, 3));
         replayed = apply(replayed, stream.subList(0, 2));
         replayed = apply(replayed, stream.subList(2, 4));
 
-        assertEquals(once, replayed);
+        assertEquals(Json.MAPPER.valueToTree(once), Json.MAPPER.valueToTree(replayed));
         assertSame(once, apply(once, stream), "a full replay changes nothing");
     }
 
     @Test
     void sourcesAreTrackedSeparately() {
-        WindowDocument window = WindowDocument.empty("a", Resolution.MINUTE, T0, 60)
+        WindowDocument window = WindowDocument.emptyHour("a", T0, "eh:0", 60)
                 .apply("eh:0", List.of(new SourcedReading(100, reading(T0, 1))))
                 .apply("eh:1", List.of(new SourcedReading(5, reading(T0 + 1, 2))));
         assertEquals(2, window.metrics().get("temperature").count());
@@ -90,8 +95,8 @@ class WindowAggregationTest {
         return new Reading(ts, new String[] {"temperature"}, new double[] {value});
     }
 
-    private static WindowDocument apply(WindowDocument window, List<PositionedEvent> events) {
+    private static MinuteWindows apply(MinuteWindows window, List<PositionedEvent> events) {
         DeviceBatch batch = BatchAggregator.group(events).get("a");
-        return window.apply("eh:0", batch.windows(Resolution.MINUTE).get(T0));
+        return window.apply(batch.windows(Resolution.MINUTE).get(T0));
     }
 }

@@ -43,6 +43,8 @@ public record LocalAzure(String storageConnectionString, String cosmosEndpoint, 
         settings.put(AppContext.COSMOS_DATABASE, "test-" + UUID.randomUUID());
         settings.put(AppContext.STORAGE_CONNECTION, storageConnectionString);
         settings.put("AzureWebJobsStorage", storageConnectionString);
+        // A stream that goes quiet writes its open minutes after a second, not half a minute.
+        settings.putIfAbsent(AppContext.TELEMETRY_IDLE_FLUSH_SECONDS, "1");
         return settings;
     }
 

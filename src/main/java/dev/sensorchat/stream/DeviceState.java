@@ -62,6 +62,12 @@ final class DeviceState {
     long lastFlush = NONE;
     /** An alert of the device changed: write its document at the end of the batch. */
     boolean flushDue;
+    /** In the stream's dirty set and due queue. */
+    boolean queued;
+    /** In the due queue (not yet taken out for a flush). */
+    boolean inDue;
+    /** Stream time at which its changes are due to be written. */
+    long dueAt;
     /** Changed since the last checkpoint. */
     boolean checkpointDirty = true;
 

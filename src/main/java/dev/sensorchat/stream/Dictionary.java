@@ -24,6 +24,14 @@ final class Dictionary {
 
     /** The number, or -1 when the value has none yet. */
     int numberOf(String value) {
+        // Metric names come from the parser's symbol table, one instance each: a few reference
+        // comparisons find them before any hashing.
+        int scan = Math.min(values.size(), 8);
+        for (int i = 0; i < scan; i++) {
+            if (values.get(i) == value) {
+                return i;
+            }
+        }
         Integer number = numbers.get(value);
         return number == null ? -1 : number;
     }

@@ -159,8 +159,8 @@ public final class StreamProcessor {
     private SegmentCodec.Content prepare(List<StreamEvent> events, long last, Rules current) {
         List<StreamEvent> fresh = new ArrayList<>(events.size());
         List<String> newDevices = new ArrayList<>();
-        List<String> newMetrics = new ArrayList<>();
-        Map<String, Boolean> seen = new HashMap<>();
+        List<String> newMetrics = new ArrayList<>(2);
+        java.util.Set<String> seenNew = null;
         long watermark = state.watermark;
         for (StreamEvent event : events) {
             watermark = Math.max(watermark, event.enqueuedMs());
@@ -170,13 +170,20 @@ public final class StreamProcessor {
             fresh.add(event);
             TelemetryEvent telemetry = event.event();
             String deviceId = telemetry.deviceId();
-            if (state.devices.numberOf(deviceId) < 0 && seen.putIfAbsent(deviceId, Boolean.TRUE) == null) {
-                newDevices.add(deviceId);
+            if (state.device(deviceId) == null) {
+                if (seenNew == null) {
+                    seenNew = new java.util.HashSet<>();
+                }
+                if (seenNew.add(deviceId)) {
+                    newDevices.add(deviceId);
+                }
             }
-            for (Reading reading : telemetry.readings()) {
+            List<Reading> readings = telemetry.readings();
+            for (int r = 0; r < readings.size(); r++) {
+                Reading reading = readings.get(r);
                 for (int i = 0; i < reading.metricCount(); i++) {
                     String metric = reading.metric(i);
-                    if (state.metrics.numberOf(metric) < 0 && seen.putIfAbsent("\u0000" + metric, Boolean.TRUE) == null) {
+                    if (state.metrics.numberOf(metric) < 0 && !newMetrics.contains(metric)) {
                         newMetrics.add(metric);
                     }
                 }
@@ -389,8 +396,19 @@ public final class StreamProcessor {
         device.flushDue = true;
     }
 
+    /** Queues a changed device: due a flush period after its last write (at once when it never was written). */
     private void markDirty(DeviceState device) {
+        if (device.flushDue && !state.urgent.contains(device)) {
+            state.urgent.add(device);
+        }
+        if (device.queued) {
+            return;
+        }
+        device.queued = true;
+        device.dueAt = device.lastFlush == DeviceState.NONE ? Long.MIN_VALUE : device.lastFlush + settings.flushPeriod().toMillis();
         state.dirtyDevices.add(device);
+        state.due.add(device);
+        device.inDue = true;
     }
 
     // ------------------------------------------------------------------ alerts
@@ -412,21 +430,27 @@ public final class StreamProcessor {
     private void flush(boolean everything) {
         long now = state.watermark;
         long evictBefore = now - settings.evictAfterMs();
-        List<DeviceState> due = new ArrayList<>();
-        for (DeviceState device : state.dirtyDevices) {
-            boolean periodOver = device.lastFlush == DeviceState.NONE || now - device.lastFlush >= settings.flushPeriod().toMillis();
-            boolean evictable = !device.hours.isEmpty() && device.hours.get(0).end() <= evictBefore;
-            if (everything || device.flushDue || periodOver || evictable) {
-                due.add(device);
+        java.util.Set<DeviceState> due = new java.util.LinkedHashSet<>();
+        if (everything) {
+            due.addAll(state.dirtyDevices);
+        } else {
+            while (!state.due.isEmpty() && state.due.peek().dueAt <= now) {
+                DeviceState next = state.due.poll();
+                next.inDue = false;
+                due.add(next);
             }
+            due.addAll(state.urgent);
         }
-        // Devices with nothing dirty can still hold hours that are now final.
-        if (due.size() < state.byId.size()) {
+        state.urgent.clear();
+        // Hours no reading can reach any more: looked for once per hour of stream time, in every device.
+        long finalThrough = Math.floorDiv(evictBefore, HOUR) * HOUR;
+        if (finalThrough > state.evictionScannedThrough) {
             for (DeviceState device : state.byId.values()) {
-                if (!device.hours.isEmpty() && device.hours.get(0).end() <= evictBefore && !state.dirtyDevices.contains(device)) {
+                if (!device.hours.isEmpty() && device.hours.get(0).end() <= evictBefore) {
                     due.add(device);
                 }
             }
+            state.evictionScannedThrough = finalThrough;
         }
         if (due.isEmpty()) {
             return;
@@ -439,8 +463,14 @@ public final class StreamProcessor {
             join(write);
         }
         for (DeviceState device : due) {
-            if (!device.dirty()) {
-                state.dirtyDevices.remove(device);
+            if (device.inDue) {
+                state.due.remove(device); // urgent, evicted or idle-flushed: it was still waiting
+                device.inDue = false;
+            }
+            device.queued = false;
+            state.dirtyDevices.remove(device);
+            if (device.dirty()) {
+                markDirty(device); // changed again while it was written (an offline alert resolved)
             }
             state.changed(device);
         }
@@ -834,13 +864,15 @@ public final class StreamProcessor {
                 for (DeviceState device : decoded.devices()) {
                     // Not numbered here: a device newer than the head is numbered by the segment that introduced it.
                     recovered.put(device);
-                    if (device.dirty() || device.flushDue) {
-                        recovered.dirtyDevices.add(device);
-                    }
                 }
             }
         }
         state = recovered;
+        for (DeviceState device : state.byId.values()) {
+            if (device.dirty() || device.flushDue) {
+                markDirty(device);
+            }
+        }
         long[] skip = state.shardApplied.clone();
         int replayed = 0;
         for (long base = from; ; ) {

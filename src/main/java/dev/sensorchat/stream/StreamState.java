@@ -37,6 +37,12 @@ final class StreamState {
     final List<AlertWrites.Effect> pendingAlerts = new ArrayList<>();
     final Map<String, DeviceFact> pendingFacts = new LinkedHashMap<>();
     final Set<DeviceState> dirtyDevices = new LinkedHashSet<>();
+    /** Dirty devices by when they are due (their last flush plus a flush period): the head is the next. */
+    final java.util.PriorityQueue<DeviceState> due = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(d -> d.dueAt));
+    /** Devices whose alerts changed: written at the end of this batch. */
+    final List<DeviceState> urgent = new ArrayList<>();
+    /** Hours ending at or before this have been looked for in every device (evictions are rare: once an hour). */
+    long evictionScannedThrough = Long.MIN_VALUE;
 
     StreamState(String lineage, long applied, int shards) {
         this.lineage = lineage;

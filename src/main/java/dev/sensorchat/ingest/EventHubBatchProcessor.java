@@ -55,7 +55,6 @@ public final class EventHubBatchProcessor {
             return new Summary(0, 0, 0, 0, 0);
         }
         List<StreamEvent> accepted = new ArrayList<>(events.size());
-        java.util.Set<String> devices = new java.util.HashSet<>();
         int readings = 0;
         int deadLettered = 0;
         long last = Long.MIN_VALUE;
@@ -65,7 +64,6 @@ public final class EventHubBatchProcessor {
             TelemetryParser.Result result = parser.parse(event.body(), enqueued);
             if (result instanceof TelemetryParser.Accepted ok) {
                 accepted.add(new StreamEvent(event.sequenceNumber(), enqueued, ok.event()));
-                devices.add(ok.event().deviceId());
                 readings += ok.event().readings().size();
             } else if (result instanceof TelemetryParser.Rejected bad) {
                 deadLetter(DeadLetter.of(bad.rejection(), new DeadLetter.Source("eventhub", eventHub, partitionId,
@@ -73,8 +71,8 @@ public final class EventHubBatchProcessor {
                 deadLettered++;
             }
         }
-        streams.process(AppliedPositions.eventHubSource(partitionId), accepted, last);
-        return new Summary(events.size(), accepted.size(), deadLettered, readings, devices.size());
+        var outcome = streams.process(AppliedPositions.eventHubSource(partitionId), accepted, last);
+        return new Summary(events.size(), accepted.size(), deadLettered, readings, outcome.devices());
     }
 
     /** Written once: a redelivered bad event finds its dead letter already there. */

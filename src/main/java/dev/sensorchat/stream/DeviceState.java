@@ -62,6 +62,8 @@ final class DeviceState {
     long lastFlush = NONE;
     /** An alert of the device changed: write its document at the end of the batch. */
     boolean flushDue;
+    /** The last batch (of this processor) with an event of this device. */
+    long batchStamp;
     /** In the stream's dirty set and due queue. */
     boolean queued;
     /** In the due queue (not yet taken out for a flush). */

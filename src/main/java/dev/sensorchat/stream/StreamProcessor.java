@@ -58,8 +58,13 @@ public final class StreamProcessor {
     private static final long HOUR = 3_600_000L;
     private static final int EVENTS_PER_CHECKPOINT_WRITE = 100;
 
-    /** What one batch did. */
-    public record Outcome(int applied, int skipped, boolean committed, int recoveries) {
+    /**
+     * What one batch did.
+     *
+     * @param applied events new to the stream; the others were applied before
+     * @param devices devices those events came from
+     */
+    public record Outcome(int applied, int skipped, int devices, boolean committed, int recoveries) {
     }
 
     private final String stream;
@@ -70,6 +75,9 @@ public final class StreamProcessor {
     private final Map<String, Rules> rulesByFingerprint = new HashMap<>();
     private StreamState state;
     private int recoveries;
+    /** Counts a batch's devices without a set: each device remembers the batch it was last seen in. */
+    private long batchStamp;
+    private int batchDevices;
 
     public StreamProcessor(String stream, StreamStore store, Rules.Source rules, StreamSettings settings, Executor writers) {
         this.stream = stream;
@@ -101,12 +109,14 @@ public final class StreamProcessor {
                 ensureState();
                 drainAlerts();
                 if (last <= state.applied) {
-                    return new Outcome(0, events.size(), false, recoveries - recoveredBefore);
+                    return new Outcome(0, events.size(), 0, false, recoveries - recoveredBefore);
                 }
                 Rules current = rules.current();
                 saveRules(current);
                 SegmentCodec.Content content = prepare(events, last, current);
                 byte[] data = SegmentCodec.encode(content, state.devices, state.metrics);
+                batchDevices = 0;
+                batchStamp++;
                 apply(content, current, null);
                 if (!store.appendSegment(new StreamStore.Segment(stream, state.lineage, content.base(), last, data))) {
                     // Another instance appended on this position first: our state is behind.
@@ -122,7 +132,8 @@ public final class StreamProcessor {
                 drainAlerts();
                 flush(false);
                 maybeCheckpoint(false);
-                return new Outcome(content.events().size(), events.size() - content.events().size(), true, recoveries - recoveredBefore);
+                return new Outcome(content.events().size(), events.size() - content.events().size(), batchDevices, true,
+                        recoveries - recoveredBefore);
             } catch (RuntimeException e) {
                 state = null; // whatever this state held that is not in the store is rebuilt from the log
                 throw e;
@@ -283,6 +294,10 @@ public final class StreamProcessor {
 
     private void applyEvent(DeviceState device, StreamEvent event, Rules current) {
         TelemetryEvent telemetry = event.event();
+        if (device.batchStamp != batchStamp) {
+            device.batchStamp = batchStamp;
+            batchDevices++;
+        }
         if (device.rulesVersion != current.fingerprint().hashCode() || device.applicableRules == null) {
             device.applicableRules = applicable(current, device);
             device.rulesVersion = current.fingerprint().hashCode();

@@ -24,10 +24,21 @@ import java.util.List;
  */
 public final class TelemetryParser {
 
-    /** NaN and Infinity literals parse, so they are rejected as non-finite rather than as bad JSON. */
-    private static final JsonFactory JSON = JsonFactory.builder()
+    /**
+     * NaN and Infinity literals parse, so they are rejected as non-finite rather than as bad JSON.
+     * Error locations name no source (the event is in the dead letter anyway), and doubles are
+     * read with Jackson's fast parser: both matter at a few hundred nanoseconds an event.
+     */
+    static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
+
+    /** The JSON factory the parser uses, so benchmarks can read with the same settings. */
+    public static JsonFactory jsonFactory() {
+        return JSON;
+    }
 
     private static final int MAX_DEVICE_ID = 128;
     private static final int MAX_METRIC_NAME = 32;
@@ -168,21 +179,20 @@ public final class TelemetryParser {
         MetricValues metrics = new MetricValues();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            String metricPath = path + "." + name;
-            if (!isMetricName(name)) {
-                throw new Reject(RejectReason.INVALID_METRIC_NAME, metricPath,
+            if (!knownMetricName(name)) {
+                throw new Reject(RejectReason.INVALID_METRIC_NAME, path + "." + name,
                         "metric names are 1-" + MAX_METRIC_NAME + " letters, digits or '_', starting with a letter");
             }
             JsonToken value = p.nextToken();
             if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
-                throw new Reject(RejectReason.INVALID_FIELD, metricPath, "metric values must be numbers");
+                throw new Reject(RejectReason.INVALID_FIELD, path + "." + name, "metric values must be numbers");
             }
             double number = p.getDoubleValue();
             if (!Double.isFinite(number)) {
-                throw new Reject(RejectReason.NON_FINITE_VALUE, metricPath, "metric values must be finite");
+                throw new Reject(RejectReason.NON_FINITE_VALUE, path + "." + name, "metric values must be finite");
             }
             if (metrics.contains(name)) {
-                throw new Reject(RejectReason.INVALID_FIELD, metricPath, "metric appears twice");
+                throw new Reject(RejectReason.INVALID_FIELD, path + "." + name, "metric appears twice");
             }
             if (metrics.size() == limits.maxMetricsPerReading()) {
                 throw new Reject(RejectReason.TOO_MANY_METRICS, path, "a reading holds at most " + limits.maxMetricsPerReading() + " metrics");
@@ -222,6 +232,10 @@ public final class TelemetryParser {
 
     /** ISO-8601 with 'Z' or an offset, e.g. 2026-11-22T10:05:00Z or 2026-11-22T11:05:00+01:00. */
     static long parseIsoInstant(String text, String path) {
+        long fast = Timestamps.utcMillis(text);
+        if (fast != Timestamps.NOT_SIMPLE) {
+            return fast;
+        }
         try {
             return text.endsWith("Z") || text.endsWith("z")
                     ? Instant.parse(text).toEpochMilli()
@@ -278,6 +292,31 @@ public final class TelemetryParser {
             if (!ok) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Names that passed {@link #isMetricName}, by reference: the parser's symbol table hands out one
+     * instance per name, so the check runs once per name rather than once per reading. Copied on
+     * write; invocations read it without a lock.
+     */
+    private volatile String[] validNames = new String[0];
+
+    private boolean knownMetricName(String name) {
+        String[] known = validNames;
+        for (String valid : known) {
+            if (valid == name) {
+                return true;
+            }
+        }
+        if (!isMetricName(name)) {
+            return false;
+        }
+        if (known.length < 256) {
+            String[] grown = java.util.Arrays.copyOf(known, known.length + 1);
+            grown[known.length] = name;
+            validNames = grown;
         }
         return true;
     }

@@ -17,6 +17,7 @@ import dev.sensorchat.storage.RetryPolicy;
 import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.telemetry.MetricStats;
 import dev.sensorchat.telemetry.MinuteWindows;
+import dev.sensorchat.telemetry.TelemetryParser;
 import dev.sensorchat.telemetry.WindowDocument;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +80,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--only", description = "p1 or p2; both when absent")
     String only;
 
+    @Option(names = "--contenders", split = ",", description = "P1 contenders to run (default: ${DEFAULT-VALUE}); fewer for profiling")
+    List<String> contenders = List.of("jackson", "esper", "pipeline");
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -114,7 +118,24 @@ public final class Bench implements Callable<Integer> {
                 devices, seconds, events, partitions, batch, seed);
 
         Map<String, List<Measure>> results = new HashMap<>();
-        List<String> order = List.of("jackson", "esper", "pipeline");
+        List<String> order = contenders;
+        if (!order.containsAll(List.of("jackson", "esper", "pipeline"))) {
+            for (int run = 0; run <= runs; run++) {
+                for (String contender : order) {
+                    if (contender.equals("pipeline")) {
+                        StubStreamStore stub = new StubStreamStore();
+                        ProjectPipeline pipeline = new ProjectPipeline(stub);
+                        Measure m = measure(() -> {
+                            pipeline.run(batches);
+                            pipeline.settle();
+                            return stub.writes();
+                        });
+                        out.printf(Locale.ROOT, "  pipeline run %d: %,.0f events/s%n", run, events / (m.nanos() / 1e9));
+                    }
+                }
+            }
+            return true;
+        }
         for (int run = 0; run <= runs; run++) {
             for (String contender : order) {
                 Measure measure = switch (contender) {
@@ -192,7 +213,10 @@ public final class Bench implements Callable<Integer> {
 
     /** Every token of every event, nothing else: what any JSON pipeline on Jackson must pay at least. */
     private static long ceiling(Workload workload) {
-        JsonFactory json = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        JsonFactory json = TelemetryParser.jsonFactory(); // the app's parser settings
+        if (json.isEnabled(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature()) == false) {
+            throw new IllegalStateException("the app's JSON settings changed");
+        }
         long tokens = 0;
         try {
             for (List<Workload.Event> partition : workload.partitions) {

@@ -41,12 +41,14 @@ final class DeviceState {
     long lastEnqueued = NONE;
     double intervalMs = Double.NaN;
     Long lastDeviceSeq;
-    String[] latestNames = new String[4];
-    double[] latestValues = new double[4];
-    long[] latestTs = new long[4];
-    int latestSize;
+    /** Latest value of each metric: names, and per name its time and its value's bits, side by side. */
+    private String[] latestNames = new String[4];
+    private long[] latest = new long[8];
+    private int latestSize;
     /** Open hours, oldest first; usually one, two around the turn of an hour. */
     final List<HourState> hours = new ArrayList<>(2);
+    /** The hour the latest reading went to: where the next one almost always goes. */
+    private HourState newest;
 
     // rules
     final Map<String, RuleState> rules = new HashMap<>(4);
@@ -79,6 +81,23 @@ final class DeviceState {
     }
 
     HourState hour(long start, HourState.Doc newDocument) {
+        HourState newest = this.newest;
+        if (newest != null && newest.start == start) {
+            return newest;
+        }
+        this.newest = find(start, newDocument);
+        return this.newest;
+    }
+
+    /** Drops an hour that was written in full and can take no more readings. */
+    void removeHour(HourState hour) {
+        hours.remove(hour);
+        if (newest == hour) {
+            newest = null;
+        }
+    }
+
+    private HourState find(long start, HourState.Doc newDocument) {
         for (int i = hours.size() - 1; i >= 0; i--) {
             HourState hour = hours.get(i);
             if (hour.start == start) {
@@ -110,22 +129,37 @@ final class DeviceState {
     void latest(String metric, long ts, double value) {
         for (int i = 0; i < latestSize; i++) {
             if (latestNames[i] == metric || latestNames[i].equals(metric)) {
-                if (ts >= latestTs[i]) {
-                    latestTs[i] = ts;
-                    latestValues[i] = value;
+                if (ts >= latest[2 * i]) {
+                    latest[2 * i] = ts;
+                    latest[2 * i + 1] = Double.doubleToRawLongBits(value);
                 }
                 return;
             }
         }
         if (latestSize == latestNames.length) {
             latestNames = Arrays.copyOf(latestNames, latestSize * 2);
-            latestValues = Arrays.copyOf(latestValues, latestSize * 2);
-            latestTs = Arrays.copyOf(latestTs, latestSize * 2);
+            latest = Arrays.copyOf(latest, latestSize * 4);
         }
         latestNames[latestSize] = metric;
-        latestValues[latestSize] = value;
-        latestTs[latestSize] = ts;
+        latest[2 * latestSize] = ts;
+        latest[2 * latestSize + 1] = Double.doubleToRawLongBits(value);
         latestSize++;
+    }
+
+    int latestCount() {
+        return latestSize;
+    }
+
+    String latestName(int index) {
+        return latestNames[index];
+    }
+
+    long latestTs(int index) {
+        return latest[2 * index];
+    }
+
+    double latestValue(int index) {
+        return Double.longBitsToDouble(latest[2 * index + 1]);
     }
 
     int activeAlerts() {

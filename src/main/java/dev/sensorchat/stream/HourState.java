@@ -12,7 +12,7 @@ final class HourState {
     enum Doc { ABSENT, PRESENT, UNKNOWN }
 
     final long start;
-    final MetricSet hour = new MetricSet(true);
+    final MetricSet hour = new MetricSet();
     final MetricSet[] minutes = new MetricSet[60];
     /** Minutes changed since the last flush. */
     long dirtyMinutes;
@@ -24,7 +24,7 @@ final class HourState {
      * Per minute read back from the stored document, the position that document was at: a replay
      * can be behind what an earlier owner already stored, and those readings are in it already.
      */
-    final long[] minuteBase = new long[60];
+    private long[] minuteBase; // null while no minute was read back: the common case, and one array less to touch
     boolean hourDirty;
     /** The highest position folded in. */
     long applied = -1;
@@ -37,7 +37,22 @@ final class HourState {
     HourState(long start, Doc minutesDoc) {
         this.start = start;
         this.minutesDoc = minutesDoc;
-        java.util.Arrays.fill(minuteBase, -1);
+    }
+
+    /** The position the stored minute was at when read back, -1 when it was not. */
+    long minuteBase(int minuteOfHour) {
+        return minuteBase == null ? -1 : minuteBase[minuteOfHour];
+    }
+
+    void minuteBase(int minuteOfHour, long position) {
+        if (minuteBase == null) {
+            if (position == -1) {
+                return;
+            }
+            minuteBase = new long[60];
+            java.util.Arrays.fill(minuteBase, -1);
+        }
+        minuteBase[minuteOfHour] = position;
     }
 
     long end() {
@@ -51,7 +66,7 @@ final class HourState {
     MetricSet minute(int minuteOfHour) {
         MetricSet minute = minutes[minuteOfHour];
         if (minute == null) {
-            minute = new MetricSet(false);
+            minute = new MetricSet();
             minutes[minuteOfHour] = minute;
             heldMinutes |= 1L << minuteOfHour;
         }

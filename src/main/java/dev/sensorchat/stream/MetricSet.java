@@ -4,23 +4,28 @@ import dev.sensorchat.telemetry.MetricStats;
 import java.util.Arrays;
 
 /**
- * The statistics of a few metrics in one window, in parallel arrays: a device has a handful of
- * metrics, and metric names come from the parser's symbol table, so a linear scan that compares
- * references first beats a hash map on the hot path.
+ * The statistics of a few metrics in one window. A device has a handful of metrics, and metric
+ * names come from the parser's symbol table, so a linear scan that compares references first
+ * beats a hash map on the hot path. The statistics of all metrics sit in one {@code long[]},
+ * eight slots per metric (doubles as their bits): a reading touches one array, not an object per
+ * metric, which matters when ten thousand devices take turns and none of them stays in cache.
  */
 final class MetricSet {
 
-    private String[] names = new String[4];
-    private MetricStats.Accumulator[] stats = new MetricStats.Accumulator[4];
-    /** For hours only: per metric, the minutes of the hour that had a reading (bits 0-59). */
-    private long[] minuteMasks;
-    private int size;
+    private static final int STRIDE = 8;
+    private static final int COUNT = 0;
+    private static final int SUM = 1;
+    private static final int MIN = 2;
+    private static final int MAX = 3;
+    private static final int FIRST_TS = 4;
+    private static final int LAST_TS = 5;
+    private static final int LAST = 6;
+    /** For hours only: the minutes of the hour that had a reading (bits 0-59). */
+    private static final int MINUTE_MASK = 7;
 
-    MetricSet(boolean withMinuteMasks) {
-        if (withMinuteMasks) {
-            minuteMasks = new long[4];
-        }
-    }
+    private String[] names = new String[4];
+    private long[] slots = new long[4 * STRIDE];
+    private int size;
 
     int size() {
         return size;
@@ -30,12 +35,15 @@ final class MetricSet {
         return names[index];
     }
 
+    /** A copy of one metric's statistics. */
     MetricStats.Accumulator stats(int index) {
-        return stats[index];
+        int at = index * STRIDE;
+        return new MetricStats.Accumulator(slots[at + COUNT], d(slots[at + SUM]), d(slots[at + MIN]), d(slots[at + MAX]),
+                slots[at + FIRST_TS], slots[at + LAST_TS], d(slots[at + LAST]));
     }
 
     long minuteMask(int index) {
-        return minuteMasks[index];
+        return slots[index * STRIDE + MINUTE_MASK];
     }
 
     int indexOf(String name) {
@@ -52,38 +60,72 @@ final class MetricSet {
         return -1;
     }
 
-    MetricStats.Accumulator get(String name) {
-        int index = indexOf(name);
-        return index < 0 ? null : stats[index];
-    }
-
     /** Folds a value in, creating the metric's statistics on first use. */
     void add(String name, long ts, double value) {
         int index = indexOf(name);
         if (index < 0) {
             index = put(name, new MetricStats.Accumulator(), 0);
         }
-        stats[index].add(ts, value);
+        fold(index * STRIDE, ts, value);
     }
 
-    void markMinute(String name, int minuteOfHour) {
+    /** Folds a value in and marks its minute of the hour. */
+    void add(String name, long ts, double value, int minuteOfHour) {
         int index = indexOf(name);
-        minuteMasks[index] |= 1L << minuteOfHour;
+        if (index < 0) {
+            index = put(name, new MetricStats.Accumulator(), 0);
+        }
+        int at = index * STRIDE;
+        fold(at, ts, value);
+        slots[at + MINUTE_MASK] |= 1L << minuteOfHour;
+    }
+
+    /** What {@link MetricStats.Accumulator#add} does, on the slots. */
+    private void fold(int at, long ts, double value) {
+        long[] s = slots;
+        long count = s[at + COUNT];
+        if (count == 0) {
+            s[at + MIN] = bits(value);
+            s[at + MAX] = bits(value);
+            s[at + FIRST_TS] = ts;
+            s[at + LAST_TS] = ts;
+            s[at + LAST] = bits(value);
+        } else {
+            s[at + MIN] = bits(Math.min(d(s[at + MIN]), value)); // Math.min, not <: -0.0 is smaller than 0.0
+            s[at + MAX] = bits(Math.max(d(s[at + MAX]), value));
+            s[at + FIRST_TS] = Math.min(s[at + FIRST_TS], ts);
+            if (ts >= s[at + LAST_TS]) {
+                s[at + LAST_TS] = ts;
+                s[at + LAST] = bits(value);
+            }
+        }
+        s[at + SUM] = bits(d(s[at + SUM]) + value);
+        s[at + COUNT] = count + 1;
     }
 
     int put(String name, MetricStats.Accumulator accumulator, long minuteMask) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
-            stats = Arrays.copyOf(stats, size * 2);
-            if (minuteMasks != null) {
-                minuteMasks = Arrays.copyOf(minuteMasks, size * 2);
-            }
+            slots = Arrays.copyOf(slots, size * 2 * STRIDE);
         }
         names[size] = name;
-        stats[size] = accumulator;
-        if (minuteMasks != null) {
-            minuteMasks[size] = minuteMask;
-        }
+        int at = size * STRIDE;
+        slots[at + COUNT] = accumulator.count();
+        slots[at + SUM] = bits(accumulator.sum());
+        slots[at + MIN] = bits(accumulator.min());
+        slots[at + MAX] = bits(accumulator.max());
+        slots[at + FIRST_TS] = accumulator.firstTs();
+        slots[at + LAST_TS] = accumulator.lastTs();
+        slots[at + LAST] = bits(accumulator.last());
+        slots[at + MINUTE_MASK] = minuteMask;
         return size++;
+    }
+
+    private static long bits(double value) {
+        return Double.doubleToRawLongBits(value);
+    }
+
+    private static double d(long bits) {
+        return Double.longBitsToDouble(bits);
     }
 }

@@ -15,9 +15,12 @@ final class SegmentCodec {
 
     private static final int VERSION = 1;
 
-    /** What one segment holds. */
+    /**
+     * What one segment holds. {@code devicesOfEvents}, when the segment is being written, is each
+     * event's device as the stream already resolved it (null in a decoded segment).
+     */
     record Content(long base, long last, long watermark, String rulesFingerprint, List<String> newDevices,
-                   List<String> newMetrics, List<DeviceFact> facts, List<StreamEvent> events) {
+                   List<String> newMetrics, List<DeviceFact> facts, List<StreamEvent> events, DeviceState[] devicesOfEvents) {
     }
 
     private SegmentCodec() {
@@ -38,12 +41,14 @@ final class SegmentCodec {
         out.varint(content.events().size());
         long position = content.base();
         long enqueued = content.watermark();
-        for (StreamEvent event : content.events()) {
+        DeviceState[] resolved = content.devicesOfEvents();
+        for (int e = 0; e < content.events().size(); e++) {
+            StreamEvent event = content.events().get(e);
             out.zigzag(event.position() - position).zigzag(event.enqueuedMs() - enqueued);
             position = event.position();
             enqueued = event.enqueuedMs();
             TelemetryEvent telemetry = event.event();
-            out.varint(devices.numberOf(telemetry.deviceId()));
+            out.varint(resolved != null ? resolved[e].index : devices.numberOf(telemetry.deviceId()));
             if (telemetry.deviceSeq() == null) {
                 out.u8(0);
             } else {
@@ -111,7 +116,7 @@ final class SegmentCodec {
             }
             events.add(new StreamEvent(position, enqueued, new TelemetryEvent(deviceId, seq, readings)));
         }
-        return new Content(base, last, watermark, fingerprint, newDevices, newMetrics, facts, events);
+        return new Content(base, last, watermark, fingerprint, newDevices, newMetrics, facts, events, null);
     }
 
     static void writeFact(Bytes.Writer out, DeviceFact fact) {

@@ -100,9 +100,9 @@ final class StateCodec {
         } else {
             out.u8(1).zigzag(d.lastDeviceSeq);
         }
-        out.varint(d.latestSize);
-        for (int i = 0; i < d.latestSize; i++) {
-            out.string(d.latestNames[i]).f64(d.latestValues[i]).zigzag(d.latestTs[i]);
+        out.varint(d.latestCount());
+        for (int i = 0; i < d.latestCount(); i++) {
+            out.string(d.latestName(i)).f64(d.latestValue(i)).zigzag(d.latestTs(i));
         }
         Map<String, RuleState> rules = d.sortedRules();
         out.varint(rules.size());
@@ -120,7 +120,7 @@ final class StateCodec {
             out.varint(Long.bitCount(h.dirtyMinutes));
             for (int m = 0; m < 60; m++) {
                 if ((h.dirtyMinutes & (1L << m)) != 0) {
-                    out.u8(m).zigzag(h.minuteBase[m]);
+                    out.u8(m).zigzag(h.minuteBase(m));
                     writeMetrics(out, h.minutes[m], false);
                 }
             }
@@ -192,7 +192,7 @@ final class StateCodec {
             }
             for (int m = in.varintInt(); m > 0; m--) {
                 int minute = in.u8();
-                h.minuteBase[minute] = in.zigzag();
+                h.minuteBase(minute, in.zigzag());
                 h.minutes[minute] = readMetrics(in, metrics, false);
                 h.heldMinutes |= 1L << minute;
             }
@@ -215,7 +215,7 @@ final class StateCodec {
     }
 
     private static MetricSet readMetrics(Bytes.Reader in, Dictionary metrics, boolean masks) {
-        MetricSet set = new MetricSet(masks);
+        MetricSet set = new MetricSet();
         for (int n = in.varintInt(); n > 0; n--) {
             String name = metrics.get(metrics.add(in.string()));
             MetricStats.Accumulator a = new MetricStats.Accumulator(in.varint(), in.f64(), in.f64(), in.f64(), in.zigzag(),

@@ -169,19 +169,23 @@ public final class StreamProcessor {
     /** Orders the batch into a segment: what is new, the devices and names it introduces, the facts to record. */
     private SegmentCodec.Content prepare(List<StreamEvent> events, long last, Rules current) {
         List<StreamEvent> fresh = new ArrayList<>(events.size());
+        DeviceState[] resolved = new DeviceState[events.size()];
         List<String> newDevices = new ArrayList<>();
         List<String> newMetrics = new ArrayList<>(2);
         java.util.Set<String> seenNew = null;
+        Reading checked = null;
         long watermark = state.watermark;
         for (StreamEvent event : events) {
             watermark = Math.max(watermark, event.enqueuedMs());
             if (event.position() <= state.applied) {
                 continue;
             }
-            fresh.add(event);
             TelemetryEvent telemetry = event.event();
             String deviceId = telemetry.deviceId();
-            if (state.device(deviceId) == null) {
+            DeviceState known = state.device(deviceId);
+            resolved[fresh.size()] = known;
+            fresh.add(event);
+            if (known == null) {
                 if (seenNew == null) {
                     seenNew = new java.util.HashSet<>();
                 }
@@ -192,6 +196,10 @@ public final class StreamProcessor {
             List<Reading> readings = telemetry.readings();
             for (int r = 0; r < readings.size(); r++) {
                 Reading reading = readings.get(r);
+                if (reading.hasMetricsOf(checked)) {
+                    continue; // the same names as a reading already checked (the common case)
+                }
+                checked = reading;
                 for (int i = 0; i < reading.metricCount(); i++) {
                     String metric = reading.metric(i);
                     if (state.metrics.numberOf(metric) < 0 && !newMetrics.contains(metric)) {
@@ -221,8 +229,15 @@ public final class StreamProcessor {
                 device.deviceDoc = HourState.Doc.ABSENT;
             }
         }
+        if (!newDevices.isEmpty()) {
+            for (int i = 0; i < fresh.size(); i++) {
+                if (resolved[i] == null) {
+                    resolved[i] = state.device(fresh.get(i).event().deviceId());
+                }
+            }
+        }
         return new SegmentCodec.Content(state.applied, last, watermark, current.fingerprint(), newDevices, newMetrics,
-                List.copyOf(facts.values()), fresh);
+                List.copyOf(facts.values()), fresh, resolved);
     }
 
     private Map<String, Optional<StreamStore.Versioned<DeviceDocument>>> readAll(List<String> deviceIds) {
@@ -250,9 +265,11 @@ public final class StreamProcessor {
             }
             applyFact(device, fact);
         }
-        for (StreamEvent event : content.events()) {
+        DeviceState[] resolved = content.devicesOfEvents();
+        for (int e = 0; e < content.events().size(); e++) {
+            StreamEvent event = content.events().get(e);
             TelemetryEvent telemetry = event.event();
-            DeviceState device = state.device(telemetry.deviceId());
+            DeviceState device = resolved != null ? resolved[e] : state.device(telemetry.deviceId());
             if (device == null) {
                 device = state.add(telemetry.deviceId()); // a recovery: the segment introduced it
             }
@@ -335,12 +352,11 @@ public final class StreamProcessor {
         if ((hour.heldMinutes & bit) == 0 && (hour.storedMinutes & bit) != 0) {
             loadMinute(device, hour, minute); // flushed and dropped, and a reading still came
         }
-        MetricSet minuteStats = position > hour.minuteBase[minute] ? hour.minute(minute) : null;
+        MetricSet minuteStats = position > hour.minuteBase(minute) ? hour.minute(minute) : null;
         for (int i = 0; i < reading.metricCount(); i++) {
             String metric = reading.metric(i);
             double value = reading.value(i);
-            hour.hour.add(metric, ts, value);
-            hour.hour.markMinute(metric, minute);
+            hour.hour.add(metric, ts, value, minute);
             if (minuteStats != null) {
                 minuteStats.add(metric, ts, value);
             }
@@ -498,7 +514,7 @@ public final class StreamProcessor {
             }
             if (hour.end() <= evictBefore) {
                 writeFinalHour(device, hour);
-                device.hours.remove(hour);
+                device.removeHour(hour);
             } else {
                 dropStoredMinutes(hour, evictBefore);
             }
@@ -517,7 +533,7 @@ public final class StreamProcessor {
             if ((hour.heldMinutes & bit) != 0 && (hour.dirtyMinutes & bit) == 0 && hour.start + (m + 1) * MINUTE <= evictBefore) {
                 hour.minutes[m] = null;
                 hour.heldMinutes &= ~bit;
-                hour.minuteBase[m] = -1;
+                hour.minuteBase(m, -1);
             }
         }
     }
@@ -645,8 +661,8 @@ public final class StreamProcessor {
 
     private StreamStore.DeviceUpdate update(DeviceState device) {
         Map<String, DeviceDocument.LatestValue> latest = new TreeMap<>();
-        for (int i = 0; i < device.latestSize; i++) {
-            latest.put(device.latestNames[i], new DeviceDocument.LatestValue(device.latestValues[i], Instant.ofEpochMilli(device.latestTs[i])));
+        for (int i = 0; i < device.latestCount(); i++) {
+            latest.put(device.latestName(i), new DeviceDocument.LatestValue(device.latestValue(i), Instant.ofEpochMilli(device.latestTs(i))));
         }
         Instant lastSeen = device.lastSeen == DeviceState.NONE ? null : Instant.ofEpochMilli(device.lastSeen);
         Long interval = Double.isNaN(device.intervalMs) ? null : Math.round(device.intervalMs);
@@ -748,7 +764,7 @@ public final class StreamProcessor {
         if (found.isPresent()) {
             hour.minutesDoc = HourState.Doc.PRESENT;
             hour.minutesEtag = found.get().etag();
-            hour.minuteBase[minute] = found.get().value().applied();
+            hour.minuteBase(minute, found.get().value().applied());
             Map<String, double[]> stored = found.get().value().minutes().get(MinuteWindows.minuteKey(minute));
             if (stored != null) {
                 long minuteStart = hour.start + minute * MINUTE;

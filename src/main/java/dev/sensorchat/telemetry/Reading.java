@@ -47,6 +47,14 @@ public final class Reading {
         return Double.NaN;
     }
 
+    /**
+     * Whether {@code other} carries the very same names array: readings the parser built with the
+     * same metrics share one, so this is a reference comparison, and false says nothing.
+     */
+    public boolean hasMetricsOf(Reading other) {
+        return other != null && other.metrics == metrics;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof Reading that && timestampMs == that.timestampMs

@@ -176,7 +176,7 @@ public final class TelemetryParser {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new Reject(RejectReason.INVALID_FIELD, path, "metrics must be an object of metric names to numbers");
         }
-        MetricValues metrics = new MetricValues();
+        MetricValues metrics = SCRATCH.get().reset();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             if (!knownMetricName(name)) {
@@ -209,8 +209,8 @@ public final class TelemetryParser {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
             throw new Reject(RejectReason.INVALID_FIELD, "deviceId", "deviceId must be a string");
         }
-        String id = p.getText();
-        if (!isDeviceId(id)) {
+        String id = DeviceIds.intern(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        if (id == null || !isDeviceId(id)) {
             throw new Reject(RejectReason.INVALID_DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$");
         }
         return id;
@@ -225,7 +225,8 @@ public final class TelemetryParser {
             return p.getLongValue();
         }
         if (token == JsonToken.VALUE_STRING) {
-            return parseIsoInstant(p.getText(), path);
+            long fast = Timestamps.utcMillis(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            return fast != Timestamps.NOT_SIMPLE ? fast : parseIsoInstant(p.getText(), path);
         }
         throw new Reject(RejectReason.INVALID_FIELD, path, "ts is an ISO-8601 string or epoch milliseconds");
     }
@@ -360,11 +361,25 @@ public final class TelemetryParser {
         return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
-    /** Metric names and values of one reading, collected before the reading is built. */
+    private static final ThreadLocal<MetricValues> SCRATCH = ThreadLocal.withInitial(MetricValues::new);
+
+    /**
+     * Metric names and values of one reading, collected before the reading is built; one per
+     * thread, reused. A device sends the same metrics every time, so the names array of a reading
+     * is shared with earlier readings of the same names (readings never change it).
+     */
     private static final class MetricValues {
+        private static final int SHAPES = 16;
         private String[] names = new String[4];
         private double[] values = new double[4];
         private int size;
+        private final String[][] shapes = new String[SHAPES][];
+        private int nextShape;
+
+        MetricValues reset() {
+            size = 0;
+            return this;
+        }
 
         int size() {
             return size;
@@ -390,7 +405,31 @@ public final class TelemetryParser {
         }
 
         Reading toReading(long ts) {
-            return new Reading(ts, java.util.Arrays.copyOf(names, size), java.util.Arrays.copyOf(values, size));
+            return new Reading(ts, shape(), java.util.Arrays.copyOf(values, size));
+        }
+
+        private String[] shape() {
+            for (String[] shape : shapes) {
+                if (shape != null && sameNames(shape)) {
+                    return shape;
+                }
+            }
+            String[] shape = java.util.Arrays.copyOf(names, size);
+            shapes[nextShape] = shape;
+            nextShape = (nextShape + 1) % SHAPES;
+            return shape;
+        }
+
+        private boolean sameNames(String[] shape) {
+            if (shape.length != size) {
+                return false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (shape[i] != names[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

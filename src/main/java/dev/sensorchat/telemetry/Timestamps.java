@@ -16,17 +16,21 @@ final class Timestamps {
 
     /** Epoch milliseconds, or {@link #NOT_SIMPLE} when the text is not of the simple shape. */
     static long utcMillis(String text) {
-        int length = text.length();
-        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
-                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+        return utcMillis(text.toCharArray(), 0, text.length());
+    }
+
+    /** The same over the parser's own buffer, without a String. */
+    static long utcMillis(char[] text, int offset, int length) {
+        if (length < 20 || length > 30 || text[offset + length - 1] != 'Z' || text[offset + 4] != '-' || text[offset + 7] != '-'
+                || text[offset + 10] != 'T' || text[offset + 13] != ':' || text[offset + 16] != ':') {
             return NOT_SIMPLE;
         }
-        int year = digits(text, 0, 4);
-        int month = digits(text, 5, 2);
-        int day = digits(text, 8, 2);
-        int hour = digits(text, 11, 2);
-        int minute = digits(text, 14, 2);
-        int second = digits(text, 17, 2);
+        int year = digits(text, offset, 4);
+        int month = digits(text, offset + 5, 2);
+        int day = digits(text, offset + 8, 2);
+        int hour = digits(text, offset + 11, 2);
+        int minute = digits(text, offset + 14, 2);
+        int second = digits(text, offset + 17, 2);
         if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
             return NOT_SIMPLE;
         }
@@ -37,7 +41,7 @@ final class Timestamps {
         }
         int millis = 0;
         if (length > 20) {
-            if (text.charAt(19) != '.' || length == 21) {
+            if (text[offset + 19] != '.' || length == 21) {
                 return NOT_SIMPLE;
             }
             int fractionDigits = length - 21; // 1 to 9
@@ -45,7 +49,7 @@ final class Timestamps {
                 return NOT_SIMPLE;
             }
             for (int i = 0; i < fractionDigits; i++) {
-                int digit = text.charAt(20 + i) - '0';
+                int digit = text[offset + 20 + i] - '0';
                 if (digit < 0 || digit > 9) {
                     return NOT_SIMPLE;
                 }
@@ -68,10 +72,10 @@ final class Timestamps {
     }
 
     /** The decimal number in {@code count} characters from {@code from}, or -1 when one is not a digit. */
-    private static int digits(String text, int from, int count) {
+    private static int digits(char[] text, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
-            int digit = text.charAt(i) - '0';
+            int digit = text[i] - '0';
             if (digit < 0 || digit > 9) {
                 return -1;
             }

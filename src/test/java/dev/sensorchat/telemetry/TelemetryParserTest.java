@@ -48,6 +48,23 @@ class TelemetryParserTest {
     }
 
     @Test
+    void readingsOfTheSameMetricsShareTheirNamesAndOthersKeepTheirOwn() {
+        Reading first = accepted("{\"deviceId\":\"a\",\"ts\":" + (NOW - 60_000) + ",\"metrics\":{\"t\":1,\"h\":2}}").readings().get(0);
+        Reading same = accepted("{\"deviceId\":\"b\",\"ts\":" + (NOW - 60_000) + ",\"metrics\":{\"t\":3,\"h\":4}}").readings().get(0);
+        Reading other = accepted("{\"deviceId\":\"a\",\"ts\":" + (NOW - 60_000) + ",\"metrics\":{\"t\":5,\"co2\":6}}").readings().get(0);
+        Reading fewer = accepted("{\"deviceId\":\"a\",\"ts\":" + (NOW - 60_000) + ",\"metrics\":{\"t\":7}}").readings().get(0);
+
+        assertEquals(true, same.hasMetricsOf(first));
+        assertEquals(false, other.hasMetricsOf(first));
+        assertEquals(false, fewer.hasMetricsOf(first));
+        assertEquals(3.0, same.valueOf("t"));
+        assertEquals(6.0, other.valueOf("co2"));
+        assertEquals(Double.NaN, other.valueOf("h"));
+        assertEquals(1, fewer.metricCount());
+        assertEquals(2.0, first.valueOf("h"), "an earlier reading is not changed by later ones");
+    }
+
+    @Test
     void burstReadingsComeSortedByTime() {
         TelemetryEvent event = accepted("""
                 {"deviceId": "gw:7", "readings": [

@@ -65,8 +65,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--batch", description = "P1 events per batch, as host.json maxEventBatchSize (default: ${DEFAULT-VALUE})")
     int batch = 500;
 
-    @Option(names = "--runs", description = "P1 measured runs of each contender after one warm-up; the median is reported (default: ${DEFAULT-VALUE})")
+    @Option(names = "--runs", description = "P1 measured runs of each contender after the warm-ups; the median is reported (default: ${DEFAULT-VALUE})")
     int runs = 5;
+
+    @Option(names = "--warmups", description = "P1 unmeasured runs of each contender first, for the JIT (default: ${DEFAULT-VALUE})")
+    int warmups = 3;
 
     @Option(names = "--live-devices", description = "P2 live fleet, one reading a second each (default: ${DEFAULT-VALUE})")
     int liveDevices = 1_000;
@@ -120,7 +123,7 @@ public final class Bench implements Callable<Integer> {
         Map<String, List<Measure>> results = new HashMap<>();
         List<String> order = contenders;
         if (!order.containsAll(List.of("jackson", "esper", "pipeline"))) {
-            for (int run = 0; run <= runs; run++) {
+            for (int run = 0; run < warmups + runs; run++) {
                 for (String contender : order) {
                     if (contender.equals("pipeline")) {
                         StubStreamStore stub = new StubStreamStore();
@@ -130,13 +133,14 @@ public final class Bench implements Callable<Integer> {
                             pipeline.settle();
                             return stub.writes();
                         });
-                        out.printf(Locale.ROOT, "  pipeline run %d: %,.0f events/s%n", run, events / (m.nanos() / 1e9));
+                        out.printf(Locale.ROOT, "  pipeline run %d: %,.0f events/s (%,.0f per CPU second)%n", run, events / (m.nanos() / 1e9),
+                                events / (m.cpuNanos() / 1e9));
                     }
                 }
             }
             return true;
         }
-        for (int run = 0; run <= runs; run++) {
+        for (int run = 0; run < warmups + runs; run++) {
             for (String contender : order) {
                 Measure measure = switch (contender) {
                     case "jackson" -> measure(() -> ceiling(workload));
@@ -164,7 +168,7 @@ public final class Bench implements Callable<Integer> {
                         yield m;
                     }
                 };
-                if (run > 0) {
+                if (run >= warmups) {
                     results.computeIfAbsent(contender, k -> new ArrayList<>()).add(measure);
                 }
             }
@@ -180,25 +184,27 @@ public final class Bench implements Callable<Integer> {
         out.printf(Locale.ROOT, "  pipeline / Esper   %5.2fx   (target >= 3x)     %s%n", pipeline / esper, met(pipeline / esper >= 3));
         out.printf(Locale.ROOT, "  pipeline / ceiling %5.0f%%   (target >= 75%%)    %s%n", 100 * pipeline / jackson, met(pipeline / jackson >= 0.75));
         out.printf(Locale.ROOT, "  pipeline           %,5.2f M events/s (target >= 2 M/s)  %s%n", pipeline / 1e6, met(pipeline >= 2e6));
-        out.printf("  (median of %d runs after a warm-up; bytes/event: allocated on the measuring thread)%n", runs);
+        out.printf("  (median of %d runs after %d warm-ups; bytes/event: allocated on the measuring thread)%n", runs, warmups);
         return crossCheck(workload);
     }
 
-    private record Measure(long nanos, long allocatedBytes) {
+    private record Measure(long nanos, long cpuNanos, long allocatedBytes) {
     }
 
     private static Measure measure(Supplier<Long> work) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long allocatedBefore = threads.getThreadAllocatedBytes(id);
+        long cpuBefore = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long sink = work.get();
         long nanos = System.nanoTime() - start;
+        long cpuNanos = threads.getCurrentThreadCpuTime() - cpuBefore;
         long allocated = threads.getThreadAllocatedBytes(id) - allocatedBefore;
         if (sink == Long.MIN_VALUE) {
             System.out.print(""); // keeps the result alive
         }
-        return new Measure(nanos, allocated);
+        return new Measure(nanos, cpuNanos, allocated);
     }
 
     private static double rate(List<Measure> measures, long events) {

@@ -5,7 +5,6 @@ import dev.sensorchat.alerts.RuleState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +50,10 @@ final class DeviceState {
     private HourState newest;
 
     // rules
-    final Map<String, RuleState> rules = new HashMap<>(4);
+    /** Rule ids and their states, side by side: a device has a few rules, found by reference first. */
+    private String[] ruleIds = new String[2];
+    private RuleState[] ruleStates = new RuleState[2];
+    private int ruleCount;
     List<Rule> applicableRules = List.of();
     long rulesVersion = -1;
 
@@ -164,17 +166,55 @@ final class DeviceState {
 
     int activeAlerts() {
         int active = offlineAlertId != null ? 1 : 0;
-        for (RuleState state : rules.values()) {
-            if (state.openAlertId() != null) {
+        for (int i = 0; i < ruleCount; i++) {
+            if (ruleStates[i].openAlertId() != null) {
                 active++;
             }
         }
         return active;
     }
 
+    /** The state of a rule on this device, or null when the rule has not evaluated a reading of it yet. */
+    RuleState rule(String ruleId) {
+        int index = ruleIndex(ruleId);
+        return index < 0 ? null : ruleStates[index];
+    }
+
+    void rule(String ruleId, RuleState state) {
+        int index = ruleIndex(ruleId);
+        if (index >= 0) {
+            ruleStates[index] = state;
+            return;
+        }
+        if (ruleCount == ruleIds.length) {
+            ruleIds = Arrays.copyOf(ruleIds, ruleCount * 2);
+            ruleStates = Arrays.copyOf(ruleStates, ruleCount * 2);
+        }
+        ruleIds[ruleCount] = ruleId;
+        ruleStates[ruleCount] = state;
+        ruleCount++;
+    }
+
+    private int ruleIndex(String ruleId) {
+        for (int i = 0; i < ruleCount; i++) {
+            if (ruleIds[i] == ruleId) {
+                return i;
+            }
+        }
+        for (int i = 0; i < ruleCount; i++) {
+            if (ruleIds[i].equals(ruleId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Rule states by rule id, in id order (a checkpoint's content does not depend on arrival order). */
     Map<String, RuleState> sortedRules() {
-        Map<String, RuleState> sorted = new LinkedHashMap<>();
-        rules.keySet().stream().sorted().forEach(id -> sorted.put(id, rules.get(id)));
+        Map<String, RuleState> sorted = new java.util.TreeMap<>();
+        for (int i = 0; i < ruleCount; i++) {
+            sorted.put(ruleIds[i], ruleStates[i]);
+        }
         return sorted;
     }
 

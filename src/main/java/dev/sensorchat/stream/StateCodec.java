@@ -167,7 +167,7 @@ final class StateCodec {
             int consecutive = in.varintInt();
             Instant since = instantOrNull(in.zigzag());
             Instant lastTs = instantOrNull(in.zigzag());
-            d.rules.put(ruleId, new RuleState(consecutive, since, lastTs, in.string()));
+            d.rule(ruleId, new RuleState(consecutive, since, lastTs, in.string()));
         }
         d.deviceDoc = HourState.Doc.values()[in.u8()];
         d.deviceEtag = in.string();

@@ -296,9 +296,9 @@ public final class StreamProcessor {
         if (!fact.handResolved().isEmpty()) {
             Map<String, String> consumed = new HashMap<>(device.handResolved);
             fact.handResolved().forEach((alertId, ruleId) -> {
-                RuleState rule = device.rules.get(ruleId);
+                RuleState rule = device.rule(ruleId);
                 if (rule != null && alertId.equals(rule.openAlertId())) {
-                    device.rules.put(ruleId, new RuleState(0, null, rule.lastTs(), null));
+                    device.rule(ruleId, new RuleState(0, null, rule.lastTs(), null));
                 }
                 consumed.put(alertId, ruleId);
             });
@@ -388,12 +388,13 @@ public final class StreamProcessor {
             if (Double.isNaN(value)) {
                 continue;
             }
-            RuleState before = device.rules.getOrDefault(rule.id(), RuleState.INITIAL);
+            RuleState known = device.rule(rule.id());
+            RuleState before = known != null ? known : RuleState.INITIAL;
             RuleEvaluator.Step step = RuleEvaluator.step(rule, device.deviceId, before, ts, value);
             if (step == null) {
                 continue;
             }
-            device.rules.put(rule.id(), step.next());
+            device.rule(rule.id(), step.next());
             if (step.opened() != null) {
                 state.pendingAlerts.add(new AlertWrites.Open(step.opened()));
                 device.flushDue = true; // the device document counts its active alerts

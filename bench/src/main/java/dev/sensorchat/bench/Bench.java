@@ -17,6 +17,7 @@ import dev.sensorchat.storage.RetryPolicy;
 import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.telemetry.MetricStats;
 import dev.sensorchat.telemetry.MinuteWindows;
+import dev.sensorchat.telemetry.TelemetryLimits;
 import dev.sensorchat.telemetry.TelemetryParser;
 import dev.sensorchat.telemetry.WindowDocument;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class Bench implements Callable<Integer> {
     String only;
 
     @Option(names = "--contenders", split = ",", description = "P1 contenders to run (default: ${DEFAULT-VALUE}); fewer for profiling")
-    List<String> contenders = List.of("jackson", "esper", "pipeline");
+    List<String> contenders = List.of("jackson", "parser", "esper", "pipeline");
 
     private final PrintStream out = System.out;
 
@@ -121,64 +122,30 @@ public final class Bench implements Callable<Integer> {
                 devices, seconds, events, partitions, batch, seed);
 
         Map<String, List<Measure>> results = new HashMap<>();
-        List<String> order = contenders;
-        if (!order.containsAll(List.of("jackson", "esper", "pipeline"))) {
-            for (int run = 0; run < warmups + runs; run++) {
-                for (String contender : order) {
-                    if (contender.equals("pipeline")) {
-                        StubStreamStore stub = new StubStreamStore();
-                        ProjectPipeline pipeline = new ProjectPipeline(stub);
-                        Measure m = measure(() -> {
-                            pipeline.run(batches);
-                            pipeline.settle();
-                            return stub.writes();
-                        });
-                        out.printf(Locale.ROOT, "  pipeline run %d: %,.0f events/s (%,.0f per CPU second)%n", run, events / (m.nanos() / 1e9),
-                                events / (m.cpuNanos() / 1e9));
-                    }
-                }
-            }
-            return true;
-        }
+        // With fewer contenders (profiling), each run is printed and no table is drawn.
+        boolean table = contenders.containsAll(List.of("jackson", "parser", "esper", "pipeline"));
         for (int run = 0; run < warmups + runs; run++) {
-            for (String contender : order) {
-                Measure measure = switch (contender) {
-                    case "jackson" -> measure(() -> ceiling(workload));
-                    case "esper" -> {
-                        EsperPipeline esper = new EsperPipeline(partitions, false);
-                        Measure m = measure(() -> {
-                            for (int p = 0; p < partitions; p++) {
-                                esper.run(p, workload.partitions.get(p));
-                            }
-                            esper.finish();
-                            return esper.outputs;
-                        });
-                        esper.close();
-                        yield m;
-                    }
-                    default -> {
-                        StubStreamStore stub = new StubStreamStore();
-                        ProjectPipeline pipeline = new ProjectPipeline(stub);
-                        Measure m = measure(() -> {
-                            pipeline.run(batches);
-                            pipeline.settle();
-                            return stub.writes();
-                        });
-                        pipeline.close();
-                        yield m;
-                    }
-                };
-                if (run >= warmups) {
+            for (String contender : contenders) {
+                Measure measure = measure(contender, workload, batches);
+                if (!table) {
+                    out.printf(Locale.ROOT, "  %s run %d: %,.0f events/s (%,.0f per CPU second)%n", contender, run,
+                            events / (measure.nanos() / 1e9), events / (measure.cpuNanos() / 1e9));
+                } else if (run >= warmups) {
                     results.computeIfAbsent(contender, k -> new ArrayList<>()).add(measure);
                 }
             }
             System.gc();
         }
+        if (!table) {
+            return true;
+        }
         double jackson = rate(results.get("jackson"), events);
+        double parser = rate(results.get("parser"), events);
         double esper = rate(results.get("esper"), events);
         double pipeline = rate(results.get("pipeline"), events);
         out.printf(Locale.ROOT, "  %-44s %10s %14s%n", "", "events/s", "bytes/event");
         out.printf(Locale.ROOT, "  %-44s %,10.0f %,14.0f%n", "Jackson streaming parse alone (the ceiling)", jackson, allocated(results.get("jackson"), events));
+        out.printf(Locale.ROOT, "  %-44s %,10.0f %,14.0f%n", "the app's parse and validation alone", parser, allocated(results.get("parser"), events));
         out.printf(Locale.ROOT, "  %-44s %,10.0f %,14.0f%n", "parse + Esper 9.0 (windows, 2 alert statements)", esper, allocated(results.get("esper"), events));
         out.printf(Locale.ROOT, "  %-44s %,10.0f %,14.0f%n", "sensorchat pipeline core, store stubbed", pipeline, allocated(results.get("pipeline"), events));
         out.printf(Locale.ROOT, "  pipeline / Esper   %5.2fx   (target >= 3x)     %s%n", pipeline / esper, met(pipeline / esper >= 3));
@@ -186,6 +153,38 @@ public final class Bench implements Callable<Integer> {
         out.printf(Locale.ROOT, "  pipeline           %,5.2f M events/s (target >= 2 M/s)  %s%n", pipeline / 1e6, met(pipeline >= 2e6));
         out.printf("  (median of %d runs after %d warm-ups; bytes/event: allocated on the measuring thread)%n", runs, warmups);
         return crossCheck(workload);
+    }
+
+    private Measure measure(String contender, Workload workload, List<ProjectPipeline.Batch> batches) {
+        return switch (contender) {
+            case "jackson" -> measure(() -> ceiling(workload));
+            case "parser" -> measure(() -> appParse(workload));
+            case "esper" -> {
+                EsperPipeline esper = new EsperPipeline(partitions, false);
+                Measure m = measure(() -> {
+                    for (int p = 0; p < partitions; p++) {
+                        esper.run(p, workload.partitions.get(p));
+                    }
+                    esper.finish();
+                    return esper.outputs;
+                });
+                esper.close();
+                yield m;
+            }
+            case "pipeline" -> {
+                StubStreamStore stub = new StubStreamStore();
+                ProjectPipeline pipeline = new ProjectPipeline(stub);
+                Measure m = measure(() -> {
+                    pipeline.run(batches);
+                    pipeline.settle();
+                    return stub.writes();
+                });
+                pipeline.close();
+                yield m;
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown contender " + contender
+                    + " (jackson, parser, esper, pipeline)");
+        };
     }
 
     private record Measure(long nanos, long cpuNanos, long allocatedBytes) {
@@ -238,6 +237,20 @@ public final class Bench implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         return tokens;
+    }
+
+    /** The app's parser over every event, results dropped: where the pipeline's parse alone stands against the ceiling. */
+    private static long appParse(Workload workload) {
+        TelemetryParser parser = new TelemetryParser(TelemetryLimits.withLateness(Duration.ofMinutes(10)));
+        long accepted = 0;
+        for (List<Workload.Event> partition : workload.partitions) {
+            for (Workload.Event event : partition) {
+                if (parser.parse(event.body(), event.enqueuedMs()) instanceof TelemetryParser.Accepted) {
+                    accepted++;
+                }
+            }
+        }
+        return accepted;
     }
 
     /** The app (its real storage code, in memory) and Esper over the same workload must agree. */

@@ -134,7 +134,6 @@ public final class Bench implements Callable<Integer> {
                     results.computeIfAbsent(contender, k -> new ArrayList<>()).add(measure);
                 }
             }
-            System.gc();
         }
         if (!table) {
             return true;
@@ -156,6 +155,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     private Measure measure(String contender, Workload workload, List<ProjectPipeline.Batch> batches) {
+        System.gc(); // each contender starts on a collected heap, not on the previous one's garbage
         return switch (contender) {
             case "jackson" -> measure(() -> ceiling(workload));
             case "parser" -> measure(() -> appParse(workload));

@@ -74,6 +74,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,7 +119,8 @@ public final class AppContext implements AutoCloseable {
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
     public static final String SLACK_INCOMING_WEBHOOK_URL = "SLACK_INCOMING_WEBHOOK_URL";
 
-    private static final Lazy<AppContext> SHARED = new Lazy<>(() -> new AppContext(AppSettings.fromEnvironment()));
+    private static final Logger LOG = Logger.getLogger(AppContext.class.getName());
+    private static final Lazy<AppContext> SHARED = new Lazy<>(AppContext::startShared);
     private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
 
     private final AppSettings settings;
@@ -183,6 +186,30 @@ public final class AppContext implements AutoCloseable {
     /** The process-wide context, configured from the environment the Functions host provides. */
     public static AppContext shared() {
         return SHARED.get();
+    }
+
+    private static AppContext startShared() {
+        AppContext context = new AppContext(AppSettings.fromEnvironment());
+        // The host stops a worker (scale-in, deployment) with SIGTERM: write what the telemetry
+        // streams hold before the process goes, rather than leave it to the partition's next owner.
+        Runtime.getRuntime().addShutdownHook(new Thread(context::shutdown, "sensorchat-shutdown"));
+        return context;
+    }
+
+    /**
+     * Writes every telemetry stream's pending changes (open minutes, latest values, a checkpoint),
+     * then closes. What a failed write leaves behind is in the stream's log: the partition's next
+     * owner rebuilds it from there.
+     */
+    public void shutdown() {
+        if (telemetryStreams.isBuilt()) {
+            try {
+                telemetryStreams.get().flushIdle();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "telemetry streams not flushed at shutdown: " + e.getMessage(), e);
+            }
+        }
+        close();
     }
 
     public AppSettings settings() {

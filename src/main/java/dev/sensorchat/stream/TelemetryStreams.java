@@ -57,9 +57,26 @@ public final class TelemetryStreams implements AutoCloseable {
         }
     }
 
-    /** Writes every stream's pending changes now (tests, and a host that shuts down). */
+    /**
+     * Writes every stream's pending changes now (tests, and a host that shuts down). A stream that
+     * fails does not keep the others from writing; the first failure is thrown afterwards.
+     */
     public void flushIdle() {
-        processors.values().forEach(StreamProcessor::flushIdle);
+        RuntimeException failed = null;
+        for (StreamProcessor processor : processors.values()) {
+            try {
+                processor.flushIdle();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /** Devices with changes not in the read model yet, over all streams. */

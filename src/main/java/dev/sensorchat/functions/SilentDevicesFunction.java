@@ -5,23 +5,35 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.devices.SilentDeviceCheck;
+import dev.sensorchat.stream.TelemetryStreams;
+import java.util.List;
 import java.util.function.Supplier;
 
-/** Every few minutes ({@code %SILENT_DEVICES_SCHEDULE%}): opens an offline alert for each device that went silent. */
+/**
+ * Every few minutes ({@code %SILENT_DEVICES_SCHEDULE%}): settles telemetry streams that a dead
+ * instance left partly out of the read model (else their devices' last readings would be missing
+ * and the devices would look silent), then opens an offline alert for each device that went silent.
+ */
 public final class SilentDevicesFunction {
 
+    private final Supplier<TelemetryStreams> streams;
     private final Supplier<SilentDeviceCheck> check;
 
     public SilentDevicesFunction() {
-        this(() -> AppContext.shared().silentDeviceCheck());
+        this(() -> AppContext.shared().telemetryStreams(), () -> AppContext.shared().silentDeviceCheck());
     }
 
-    SilentDevicesFunction(Supplier<SilentDeviceCheck> check) {
+    SilentDevicesFunction(Supplier<TelemetryStreams> streams, Supplier<SilentDeviceCheck> check) {
+        this.streams = streams;
         this.check = check;
     }
 
     @FunctionName("silentDevices")
     public void run(@TimerTrigger(name = "timer", schedule = "%SILENT_DEVICES_SCHEDULE%") String timerInfo, ExecutionContext context) {
+        List<String> settled = streams.get().settleAbandoned();
+        if (!settled.isEmpty()) {
+            context.getLogger().info(() -> "silentDevices settled abandoned streams " + settled);
+        }
         SilentDeviceCheck.Result result = check.get().run();
         context.getLogger().info(() -> "silentDevices silent=" + result.silent() + " opened=" + result.opened().size()
                 + (result.opened().isEmpty() ? "" : " devices=" + result.opened().stream().map(a -> a.deviceId()).toList()));

@@ -23,7 +23,13 @@ final class StateCodec {
     private static final int VERSION = 1;
 
     /** The head of a checkpoint. */
-    record Head(String lineage, long applied, long watermark, int shards, List<String> devices, List<String> metrics) {
+    /**
+     * A checkpoint's head. {@code settled}: written by an idle flush with nothing left out of the
+     * read model; a head that is not, with no owner writing it, is what the sweep of abandoned
+     * streams settles.
+     */
+    record Head(String lineage, long applied, long watermark, int shards, List<String> devices, List<String> metrics,
+                boolean settled) {
     }
 
     private StateCodec() {
@@ -36,6 +42,7 @@ final class StateCodec {
         head.devices().forEach(out::string);
         out.varint(head.metrics().size());
         head.metrics().forEach(out::string);
+        out.bool(head.settled());
         return deflate(out.toByteArray());
     }
 
@@ -54,7 +61,8 @@ final class StateCodec {
         for (int n = in.varintInt(); n > 0; n--) {
             metrics.add(in.string());
         }
-        return new Head(lineage, applied, watermark, shards, devices, metrics);
+        boolean settled = in.hasMore() && in.bool(); // heads written before the flag: not settled
+        return new Head(lineage, applied, watermark, shards, devices, metrics, settled);
     }
 
     static byte[] encodeShard(long applied, long watermark, List<DeviceState> devices) {

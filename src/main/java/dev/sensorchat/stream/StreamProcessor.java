@@ -159,6 +159,20 @@ public final class StreamProcessor {
         }
     }
 
+    /**
+     * Rebuilds the state from the store if this instance does not hold it, and writes what it holds
+     * as the idle flush does: how a stream that another instance left behind gets settled.
+     */
+    public synchronized void settle() {
+        try {
+            ensureState();
+        } catch (RuntimeException e) {
+            state = null;
+            throw e;
+        }
+        flushIdle();
+    }
+
     /** Devices with changes not yet in the read model; 0 when none (or nothing is loaded). */
     public synchronized int pendingDevices() {
         return state == null ? 0 : state.dirtyDevices.size();
@@ -812,7 +826,9 @@ public final class StreamProcessor {
      * intervals or {@link StreamSettings#checkpointSegments()} segments, which bounds a recovery.
      */
     private void maybeCheckpoint(boolean force) {
-        if (state.segmentsSinceCheckpoint == 0 && !anyShardDirty()) {
+        // Only an idle flush that left nothing out of the read model writes a settled head.
+        boolean settled = force && state.dirtyDevices.isEmpty() && state.pendingAlerts.isEmpty();
+        if (state.segmentsSinceCheckpoint == 0 && !anyShardDirty() && !(settled && !state.headSettled)) {
             return;
         }
         long interval = settings.checkpointInterval().toMillis();
@@ -838,9 +854,10 @@ public final class StreamProcessor {
                 state.shardDirty[shard] = false;
             }
             byte[] head = StateCodec.encodeHead(new StateCodec.Head(state.lineage, state.applied, state.watermark, state.shards,
-                    state.devices.values(), state.metrics.values()));
+                    state.devices.values(), state.metrics.values(), settled));
             state.headEtag = store.saveCheckpoint(new StreamStore.CheckpointPart(stream, "head", state.lineage, state.applied, head),
                     state.headEtag);
+            state.headSettled = settled;
             state.lastCheckpointWatermark = state.watermark;
             state.segmentsSinceCheckpoint = 0;
             state.eventsSinceCheckpoint = 0;
@@ -880,6 +897,7 @@ public final class StreamProcessor {
         } else {
             recovered = new StreamState(head.lineage(), head.applied(), head.shards());
             recovered.headEtag = headPart.get().etag();
+            recovered.headSettled = head.settled();
             recovered.watermark = head.watermark();
             recovered.lastCheckpointWatermark = head.watermark();
             head.devices().forEach(recovered.devices::add);

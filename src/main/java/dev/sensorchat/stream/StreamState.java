@@ -28,6 +28,8 @@ final class StreamState {
     final String[] shardEtags;
     final boolean[] shardDirty;
     String headEtag;
+    /** Whether the head in the store says the read model has everything (see {@link StateCodec.Head}). */
+    boolean headSettled;
     long lastCheckpointWatermark = DeviceState.NONE;
     int segmentsSinceCheckpoint;
     long eventsSinceCheckpoint;

@@ -44,7 +44,7 @@ class SilentDevicesFunctionIT {
         clock = new TestClock(NOW);
         app = new AppContext(new AppSettings(settings), clock);
         telemetry = new TelemetryFunction(app::eventHubBatches);
-        silentDevices = new SilentDevicesFunction(app::silentDeviceCheck);
+        silentDevices = new SilentDevicesFunction(app::telemetryStreams, app::silentDeviceCheck);
     }
 
     @AfterEach

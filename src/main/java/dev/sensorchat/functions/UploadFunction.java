@@ -38,7 +38,8 @@ public final class UploadFunction {
 
     @FunctionName("uploads")
     public void run(
-            @BlobTrigger(name = "blob", path = "%UPLOADS_CONTAINER%/{name}", connection = "DataStorage") BlobClient blob,
+            @BlobTrigger(name = "blob", path = "%UPLOADS_CONTAINER%/{name}", connection = "DataStorage", source = "EventGrid")
+                    BlobClient blob,
             ExecutionContext context) {
         String name = blob.getBlobName();
         if (UploadProcessor.isReceipt(name)) {

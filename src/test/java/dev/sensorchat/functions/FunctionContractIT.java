@@ -83,7 +83,7 @@ class FunctionContractIT {
             Map.entry("uploads", """
                     {"bindings": [
                       {"type": "blobTrigger", "direction": "in", "name": "blob", "path": "%UPLOADS_CONTAINER%/{name}",
-                       "connection": "DataStorage", "properties": {"supportsDeferredBinding": "true"}} ]}
+                       "connection": "DataStorage", "source": "EventGrid", "properties": {"supportsDeferredBinding": "true"}} ]}
                     """));
 
     /** An HTTP-triggered function with one method, answering with its return value. */

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * stale. The Node process exits when its stdin closes, so it goes away with this JVM however the
  * JVM ends; a shutdown hook stops it gracefully on a normal exit.
  */
-final class NpmServers implements LocalAzureServers {
+public final class NpmServers implements LocalAzureServers {
 
     private static final Logger LOG = Logger.getLogger(NpmServers.class.getName());
     private static final String READY_MARKER = "SENSORCHAT_LOCAL_SERVERS ";
@@ -135,7 +135,7 @@ final class NpmServers implements LocalAzureServers {
      * lock keeps two test JVMs from installing at once.
      */
     @SuppressWarnings("try") // the lock is held for the block, never referenced
-    static void ensureInstalled(Path dir, Path log) throws IOException, InterruptedException {
+    public static void ensureInstalled(Path dir, Path log) throws IOException, InterruptedException {
         String lockHash = sha256(Files.readAllBytes(dir.resolve("package-lock.json")));
         Path marker = dir.resolve("node_modules").resolve(".sensorchat-lock-sha256");
         try (FileChannel channel = FileChannel.open(dir.resolve(".install.lock"),

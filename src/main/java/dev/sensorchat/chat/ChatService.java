@@ -21,7 +21,7 @@ import java.util.Optional;
  *
  * <p>Nothing happens before verification: a missing or forged signature gets 401 and no record,
  * no conversation, no effect. Platforms retry deliveries, so each one is claimed in the
- * idempotency container under the platform's message id before the bot runs; a retry finds the
+ * idempotency container under the platform's message id in its conversation before the bot runs; a retry finds the
  * claim and gets the first answer.
  */
 public final class ChatService {
@@ -65,8 +65,21 @@ public final class ChatService {
         return answerOnce(channel, message);
     }
 
+    /**
+     * What makes a delivery unique: the message id within its conversation. A message id alone is
+     * not (the generic channel's sender chooses it, and an id reused in another conversation must
+     * not stand for that conversation's message). Length-prefixed, so no two triples share a key.
+     */
+    static String deliveryKey(IncomingMessage message) {
+        StringBuilder key = new StringBuilder();
+        for (String part : new String[] {message.channel(), message.conversationId(), message.messageId()}) {
+            key.append(part.length()).append(':').append(part);
+        }
+        return key.toString();
+    }
+
     private ChannelResponse answerOnce(ChannelAdapter channel, IncomingMessage message) {
-        String id = "chat-" + ChatBot.sha256(message.channel() + "\n" + message.messageId());
+        String id = "chat-" + ChatBot.sha256(deliveryKey(message));
         Instant now = clock.instant();
         Stored<IdempotencyRecord> claim;
         try {

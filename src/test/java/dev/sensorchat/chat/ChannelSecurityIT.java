@@ -1,6 +1,7 @@
 package dev.sensorchat.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -97,6 +99,25 @@ class ChannelSecurityIT {
         assertEquals(400, response.getStatusCode(), () -> String.valueOf(response.getBody()));
         assertEquals("application/problem+json; charset=utf-8", response.getHeader("Content-Type"));
         assertTrue(Json.MAPPER.readTree((String) response.getBody()).get("detail").asText().contains("JSON"));
+    }
+
+    @Test
+    void aMessageIdReusedInAnotherConversationIsAnsweredThereAndNotTakenForARetry() {
+        // A sender controls the generic channel's message ids: replay protection must not let
+        // one conversation's id stand for another's message.
+        String id = UUID.randomUUID().toString();
+        String roomA = "room-a-" + id;
+        String roomB = "room-b-" + id;
+        long conversationsBefore = conversations();
+
+        HttpResponseMessage first = webhook.deliver(ChatDeliveries.generic(id, roomA, "help", Signing.VALID, Instant.now()));
+        HttpResponseMessage other = webhook.deliver(ChatDeliveries.generic(id, roomB, "list my rules", Signing.VALID, Instant.now()));
+        HttpResponseMessage retry = webhook.deliver(ChatDeliveries.generic(id, roomA, "help", Signing.VALID, Instant.now()));
+
+        assertEquals(200, other.getStatusCode());
+        assertEquals(conversationsBefore + 2, conversations(), "the second conversation was answered, not dropped");
+        assertNotEquals(String.valueOf(first.getBody()), String.valueOf(other.getBody()), "the other conversation got its own answer");
+        assertEquals(String.valueOf(first.getBody()), String.valueOf(retry.getBody()), "a real retry still gets the first answer");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One webhook delivery, end to end: find the channel, verify, parse, answer once, render.
@@ -28,12 +29,20 @@ public final class ChatService {
 
     static final Duration TAKE_OVER_AFTER = Duration.ofMinutes(1);
     private static final Duration WAIT_FOR_FIRST_ATTEMPT = Duration.ofSeconds(3);
+    private static final int CONVERSATION_LOCKS = 256;
 
     private final Map<String, ChannelAdapter> channels;
     private final ChatBot bot;
     private final CosmosStore<IdempotencyRecord> records;
     private final Clock clock;
     private final java.time.Duration recordLifetime;
+    /**
+     * One conversation's turns run one at a time in this process, in arrival order (fair locks,
+     * striped by conversation): messages that arrive together would otherwise race on the
+     * conversation's document and exhaust its ETag retries. Across instances the ETag guard
+     * still decides.
+     */
+    private final ReentrantLock[] conversationLocks = new ReentrantLock[CONVERSATION_LOCKS];
 
     public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, CosmosStore<IdempotencyRecord> records, Clock clock,
                        java.time.Duration recordLifetime) {
@@ -42,6 +51,9 @@ public final class ChatService {
         this.bot = bot;
         this.records = records;
         this.clock = clock;
+        for (int i = 0; i < CONVERSATION_LOCKS; i++) {
+            conversationLocks[i] = new ReentrantLock(true);
+        }
     }
 
     public ChannelResponse handle(String channelName, InboundRequest request) {
@@ -97,12 +109,23 @@ public final class ChatService {
             claim = records.replace(IdempotencyRecord.claim(id, "chat", now, recordLifetime), earlier.get().etag());
         }
         try {
-            ChannelResponse response = channel.render(message, bot.reply(message));
+            ChannelResponse response = channel.render(message, replyInTurn(message));
             records.replace(claim.value().done(response.status(), response.contentType(), response.body()), claim.etag());
             return response;
         } catch (RuntimeException failure) {
             records.delete(id, id); // let the platform's retry run it again
             throw failure;
+        }
+    }
+
+    private String replyInTurn(IncomingMessage message) {
+        int stripe = Math.floorMod((message.channel() + "\n" + message.conversationId()).hashCode(), CONVERSATION_LOCKS);
+        ReentrantLock turn = conversationLocks[stripe];
+        turn.lock();
+        try {
+            return bot.reply(message);
+        } finally {
+            turn.unlock();
         }
     }
 

@@ -22,10 +22,15 @@ import dev.sensorchat.testing.LocalAzureExtension;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -202,6 +207,34 @@ class ChatConversationIT {
         assertTrue(say(room, "unsubscribe gh-1").startsWith("Unsubscribed from alerts on `gh-1`"));
         assertTrue(say(room, "unsubscribe").startsWith("Unsubscribed from everything"));
         assertTrue(say(room, "subscriptions").startsWith("No subscriptions"));
+    }
+
+    @Test
+    void fiftyMessagesAtOnceToOneConversationAreAllAnsweredAndNoUpdateIsLost() throws Exception {
+        String room = "burst-" + UUID.randomUUID().toString().substring(0, 6);
+        ExecutorService senders = Executors.newFixedThreadPool(50);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<HttpResponseMessage>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String text = i % 2 == 0 ? "status" : "subscribe tag t" + i; // reads and writes of the same state
+                Delivery delivery = ChatDeliveries.generic(UUID.randomUUID().toString(), room, text, Signing.VALID, Instant.now());
+                answers.add(senders.submit(() -> {
+                    start.await();
+                    return webhook.deliver(delivery);
+                }));
+            }
+            start.countDown();
+            for (Future<HttpResponseMessage> answer : answers) {
+                HttpResponseMessage response = answer.get();
+                assertEquals(200, response.getStatusCode(), () -> String.valueOf(response.getBody()));
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        ConversationDocument stored = app.store(Containers.CONVERSATIONS, ConversationDocument.class)
+                .find("generic:" + room, "generic:" + room).orElseThrow().value();
+        assertEquals(25, stored.subscriptions().size(), "every subscription of the burst was kept");
     }
 
     @Test

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.common.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Telegram Bot API webhooks. Telegram sends each {@code Update} with the secret token given to
@@ -17,6 +19,8 @@ public final class TelegramChannel implements ChannelAdapter {
 
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final Duration MAX_AGE = Duration.ofMinutes(5);
+    /** A command's first word with the bot's name appended, as Telegram sends commands in groups. */
+    private static final Pattern GROUP_COMMAND = Pattern.compile("^(/[A-Za-z0-9_]{1,32})@[A-Za-z0-9_]{1,64}(?=\\s|$)");
 
     private final String webhookSecret;
     private final String apiBaseUrl;
@@ -55,9 +59,11 @@ public final class TelegramChannel implements ChannelAdapter {
         if (!update.path("update_id").isIntegralNumber()) {
             throw new ChannelException.BadRequest("an Update needs an integer update_id");
         }
-        JsonNode message = message(update);
-        if (message == null || !message.path("text").isTextual()) {
-            return Optional.empty(); // not a text message (a photo, a member change, ...): nothing to answer
+        JsonNode message = update.get("message");
+        if (message == null || !message.isObject() || !message.path("text").isTextual()) {
+            // Not a new text message: a photo, a member change, or an edit (answered when it was
+            // first sent; answering the edit would repeat it). Nothing to answer.
+            return Optional.empty();
         }
         JsonNode chatId = message.path("chat").path("id");
         if (!chatId.isIntegralNumber() && !chatId.isTextual()) {
@@ -65,14 +71,23 @@ public final class TelegramChannel implements ChannelAdapter {
         }
         JsonNode from = message.path("from");
         String name = from.path("username").isTextual() ? from.get("username").asText() : from.path("first_name").asText(null);
+        Map<String, String> address = new HashMap<>(Map.of("chatId", chatId.asText()));
+        if (message.path("message_thread_id").isIntegralNumber()) {
+            address.put("threadId", message.get("message_thread_id").asText()); // a forum topic: reply in it
+        }
         return Optional.of(new IncomingMessage(name(), update.get("update_id").asText(), chatId.asText(),
-                from.path("id").asText(""), name, message.get("text").asText(),
-                new ReplyAddress(name(), Map.of("chatId", chatId.asText())), message.path("date").asLong(0)));
+                from.path("id").asText(""), name, withoutBotName(message.get("text").asText()),
+                new ReplyAddress(name(), address), message.path("date").asLong(0)));
+    }
+
+    /** {@code /help@SensorchatBot args}, a command as groups send it, becomes {@code /help args}. */
+    static String withoutBotName(String text) {
+        return GROUP_COMMAND.matcher(text).replaceFirst("$1");
     }
 
     @Override
     public ChannelResponse render(IncomingMessage message, String markdown) {
-        ObjectNode call = sendMessage(message.address().field("chatId"), markdown).put("method", "sendMessage");
+        ObjectNode call = sendMessage(message.address(), markdown).put("method", "sendMessage");
         return ChannelResponse.json(call.toString());
     }
 
@@ -87,15 +102,20 @@ public final class TelegramChannel implements ChannelAdapter {
             return Optional.empty();
         }
         return Optional.of(new OutboundMessage(apiBaseUrl + "/bot" + botToken + "/sendMessage", "application/json",
-                sendMessage(address.field("chatId"), markdown).toString()));
+                sendMessage(address, markdown).toString()));
     }
 
-    private static ObjectNode sendMessage(String chatId, String markdown) {
+    private static ObjectNode sendMessage(ReplyAddress address, String markdown) {
         ObjectNode call = Json.MAPPER.createObjectNode();
+        String chatId = address.field("chatId");
         if (chatId.matches("-?\\d+")) {
             call.put("chat_id", Long.parseLong(chatId));
         } else {
             call.put("chat_id", chatId);
+        }
+        String threadId = address.field("threadId");
+        if (threadId != null && threadId.matches("\\d{1,18}")) {
+            call.put("message_thread_id", Long.parseLong(threadId));
         }
         return call.put("text", Markup.telegramHtml(markdown)).put("parse_mode", "HTML");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorchat.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -74,6 +75,38 @@ class ChannelAdaptersTest {
         assertTrue(telegram.parse(new InboundRequest(Map.of(), member)).isEmpty());
         assertThrows(ChannelException.BadRequest.class, () -> telegram.parse(new InboundRequest(Map.of(), "{\"message\": {}}")));
         assertFalse(telegram.canNotify());
+    }
+
+    @Test
+    void telegramGroupCommandsLoseTheBotNameAndEditsAreNotAnsweredTwice() {
+        TelegramChannel telegram = new TelegramChannel("s", "https://api.telegram.org", null);
+        String group = "{\"update_id\": 9, \"message\": {\"message_id\": 3, \"date\": 1, \"chat\": {\"id\": -100123, \"type\": \"supergroup\"},"
+                + " \"from\": {\"id\": 42, \"username\": \"ana\"}, \"text\": \"/status@SensorchatBot boiler-1\"}}";
+        assertEquals("/status boiler-1", telegram.parse(new InboundRequest(Map.of(), group)).orElseThrow().text());
+        assertEquals("/help", TelegramChannel.withoutBotName("/help@SensorchatBot"));
+        assertEquals("mail ana@example.org", TelegramChannel.withoutBotName("mail ana@example.org"), "only a leading command");
+        assertEquals("/help@", TelegramChannel.withoutBotName("/help@"));
+
+        String edited = "{\"update_id\": 10, \"edited_message\": {\"message_id\": 3, \"date\": 1, \"edit_date\": 2,"
+                + " \"chat\": {\"id\": 5}, \"text\": \"status boiler-2\"}}";
+        assertTrue(telegram.parse(new InboundRequest(Map.of(), edited)).isEmpty(), "the message was answered when it was sent");
+    }
+
+    @Test
+    void telegramRepliesInAForumTopicStayInThatTopic() throws Exception {
+        TelegramChannel telegram = new TelegramChannel("s", "https://api.telegram.org", "123:token");
+        String topic = "{\"update_id\": 11, \"message\": {\"message_id\": 4, \"date\": 1, \"message_thread_id\": 77,"
+                + " \"is_topic_message\": true, \"chat\": {\"id\": -100123, \"is_forum\": true}, \"text\": \"help\"}}";
+        IncomingMessage message = telegram.parse(new InboundRequest(Map.of(), topic)).orElseThrow();
+        var reply = Json.MAPPER.readTree(telegram.render(message, "hello").body());
+        assertEquals(77, reply.get("message_thread_id").asLong());
+        assertEquals(-100123, reply.get("chat_id").asLong());
+        var notification = Json.MAPPER.readTree(telegram.outbound(message.address(), "alert").orElseThrow().body());
+        assertEquals(77, notification.get("message_thread_id").asLong(), "notifications go to the topic too");
+
+        String plain = "{\"update_id\": 12, \"message\": {\"message_id\": 5, \"date\": 1, \"chat\": {\"id\": 5}, \"text\": \"help\"}}";
+        var direct = Json.MAPPER.readTree(telegram.render(telegram.parse(new InboundRequest(Map.of(), plain)).orElseThrow(), "hi").body());
+        assertFalse(direct.has("message_thread_id"));
     }
 
     @Test

@@ -34,6 +34,7 @@ class IntentParserTest {
             "what can you do?                               | HELP          |           |             |",
             "hi                                             | HELP          |           |             |",
             "/start                                         | HELP          |           |             |",
+            "/help                                          | HELP          |           |             |",
             "commands                                       | HELP          |           |             |",
             "''                                             | HELP          |           |             |",
             // devices
@@ -51,6 +52,7 @@ class IntentParserTest {
             "status boiler-1                                | STATUS        | boiler-1  |             |",
             "Status of Boiler-1?                            | STATUS        | boiler-1  |             |",
             "staus boiler-1                                 | STATUS        | boiler-1  |             |",
+            "/status boiler-1                               | STATUS        | boiler-1  |             |",
             "how is boiler one doing                        | STATUS        | boiler-1  |             |",
             "how's gh-2                                     | STATUS        | gh-2      |             |",
             "state of greenhouse north                      | STATUS        | gh-1      |             |",

@@ -117,7 +117,33 @@ public final class TelegramChannel implements ChannelAdapter {
         if (threadId != null && threadId.matches("\\d{1,18}")) {
             call.put("message_thread_id", Long.parseLong(threadId));
         }
-        return call.put("text", Markup.telegramHtml(markdown)).put("parse_mode", "HTML");
+        return call.put("text", Markup.telegramHtml(fitted(markdown))).put("parse_mode", "HTML");
+    }
+
+    /** Telegram refuses a message longer than 4096 characters of text (tags aside). */
+    static final int MAX_TEXT = 4096;
+    private static final String CUT = "\n… (cut: the answer is longer than Telegram allows)";
+
+    /** The markdown, cut at a line end so its visible text fits in {@link #MAX_TEXT}. */
+    static String fitted(String markdown) {
+        if (Markup.plain(markdown).length() <= MAX_TEXT) {
+            return markdown;
+        }
+        String kept = markdown;
+        while (Markup.plain(kept).length() + CUT.length() > MAX_TEXT) {
+            int lineEnd = kept.lastIndexOf('\n');
+            // A single line too long: cut inside it (bold and code never span lines, so only that line's markup can break).
+            if (lineEnd > 0) {
+                kept = kept.substring(0, lineEnd);
+            } else {
+                int end = Math.min(kept.length(), MAX_TEXT - CUT.length());
+                if (end > 0 && Character.isHighSurrogate(kept.charAt(end - 1))) {
+                    end--; // never half an emoji
+                }
+                kept = kept.substring(0, end);
+            }
+        }
+        return kept + CUT;
     }
 
     private static JsonNode message(JsonNode update) {

@@ -110,6 +110,26 @@ class ChannelAdaptersTest {
     }
 
     @Test
+    void telegramNeverGetsMarkupInsideCodeNorMoreThanItsLimit() {
+        assertEquals("<code>a b</code> <b>c</b>", Markup.telegramHtml("`a **b**` **c**"));
+        assertEquals("<b>x <code>y</code></b>", Markup.telegramHtml("**x `y`**"));
+
+        String longAnswer = ("**device** `d-1` reading & more\n").repeat(400); // about 12,000 characters
+        String fitted = TelegramChannel.fitted(longAnswer);
+        assertTrue(Markup.plain(fitted).length() <= TelegramChannel.MAX_TEXT, "fits");
+        assertTrue(Markup.plain(fitted).length() > TelegramChannel.MAX_TEXT - 100, "keeps as much as fits");
+        assertTrue(fitted.endsWith("(cut: the answer is longer than Telegram allows)"));
+        assertEquals(0, Markup.telegramHtml(fitted).split("<b>", -1).length - Markup.telegramHtml(fitted).split("</b>", -1).length,
+                "cut at a line end: every tag is closed");
+        assertEquals("short", TelegramChannel.fitted("short"));
+
+        String oneHugeLine = "🙂".repeat(3000); // 6,000 UTF-16 units, no line end
+        String cut = TelegramChannel.fitted(oneHugeLine);
+        assertTrue(cut.length() <= TelegramChannel.MAX_TEXT);
+        assertFalse(Character.isHighSurrogate(cut.charAt(cut.indexOf('\n') - 1)), "no half emoji");
+    }
+
+    @Test
     void genericMessagesNeedWellFormedIds() {
         GenericChannel generic = new GenericChannel("secret", null);
         assertThrows(ChannelException.BadRequest.class, () -> generic.parse(new InboundRequest(Map.of(),

@@ -71,6 +71,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -412,7 +413,11 @@ public final class AppContext implements AutoCloseable {
         Map<String, ChannelAdapter> channels = new TreeMap<>();
         settings.find(GENERIC_WEBHOOK_SECRET).ifPresent(secret -> channels.put("generic",
                 new GenericChannel(secret, settings.find(GENERIC_CALLBACK_URL).map(url -> settings.endpoint(GENERIC_CALLBACK_URL, url).toString()).orElse(null))));
-        settings.find(TELEGRAM_WEBHOOK_SECRET).ifPresent(secret -> channels.put("telegram", new TelegramChannel(secret,
+        Optional<String> telegramSecret = settings.find(TELEGRAM_WEBHOOK_SECRET);
+        if (telegramSecret.isPresent() && !TelegramChannel.isValidSecret(telegramSecret.get())) {
+            throw new SettingException(TELEGRAM_WEBHOOK_SECRET, TelegramChannel.SECRET_RULE + ".");
+        }
+        telegramSecret.ifPresent(secret -> channels.put("telegram", new TelegramChannel(secret,
                 settings.endpoint(TELEGRAM_API_BASE_URL, settings.get(TELEGRAM_API_BASE_URL, "https://api.telegram.org")).toString(),
                 settings.find(TELEGRAM_BOT_TOKEN).orElse(null))));
         settings.find(TEAMS_SECURITY_TOKEN).ifPresent(token -> {

@@ -3,6 +3,7 @@ package dev.sensorchat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.config.SettingException;
@@ -37,6 +38,19 @@ class AppContextTest {
                 AppContext.COSMOS_CONNECTION_MODE, "tcp"));
         try (AppContext app = new AppContext(settings)) {
             assertEquals(AppContext.COSMOS_CONNECTION_MODE, assertThrows(SettingException.class, app::cosmosDatabase).setting());
+        }
+    }
+
+    @Test
+    void aTelegramSecretThatSetWebhookWouldRefuseIsASettingError() {
+        for (String refused : new String[] {"has space", "ümlaut", "x".repeat(257), "semi;colon"}) {
+            try (AppContext app = new AppContext(new AppSettings(Map.of(AppContext.TELEGRAM_WEBHOOK_SECRET, refused)))) {
+                SettingException e = assertThrows(SettingException.class, app::chatChannels, refused);
+                assertEquals(AppContext.TELEGRAM_WEBHOOK_SECRET, e.setting());
+            }
+        }
+        try (AppContext app = new AppContext(new AppSettings(Map.of(AppContext.TELEGRAM_WEBHOOK_SECRET, "Ok_secret-" + "9".repeat(246))))) {
+            assertTrue(app.chatChannels().containsKey("telegram"));
         }
     }
 

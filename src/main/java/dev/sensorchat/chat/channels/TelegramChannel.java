@@ -22,12 +22,19 @@ public final class TelegramChannel implements ChannelAdapter {
     /** A command's first word with the bot's name appended, as Telegram sends commands in groups. */
     private static final Pattern GROUP_COMMAND = Pattern.compile("^(/[A-Za-z0-9_]{1,32})@[A-Za-z0-9_]{1,64}(?=\\s|$)");
 
+    /** What setWebhook accepts as secret_token: another value could never match what Telegram sends. */
+    public static final String SECRET_RULE = "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (what Telegram's setWebhook accepts as secret_token)";
+    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+
     private final String webhookSecret;
     private final String apiBaseUrl;
     private final String botToken;
 
     /** @param botToken for notifications; null disables them */
     public TelegramChannel(String webhookSecret, String apiBaseUrl, String botToken) {
+        if (!isValidSecret(webhookSecret)) {
+            throw new IllegalArgumentException(SECRET_RULE);
+        }
         this.webhookSecret = webhookSecret;
         this.apiBaseUrl = apiBaseUrl.replaceAll("/+$", "");
         this.botToken = botToken;
@@ -78,6 +85,10 @@ public final class TelegramChannel implements ChannelAdapter {
         return Optional.of(new IncomingMessage(name(), update.get("update_id").asText(), chatId.asText(),
                 from.path("id").asText(""), name, withoutBotName(message.get("text").asText()),
                 new ReplyAddress(name(), address), message.path("date").asLong(0)));
+    }
+
+    public static boolean isValidSecret(String secret) {
+        return secret != null && SECRET.matcher(secret).matches();
     }
 
     /** {@code /help@SensorchatBot args}, a command as groups send it, becomes {@code /help args}. */

@@ -129,14 +129,13 @@ final class DeviceState {
     }
 
     void latest(String metric, long ts, double value) {
-        for (int i = 0; i < latestSize; i++) {
-            if (latestNames[i] == metric || latestNames[i].equals(metric)) {
-                if (ts >= latest[2 * i]) {
-                    latest[2 * i] = ts;
-                    latest[2 * i + 1] = Double.doubleToRawLongBits(value);
-                }
-                return;
+        int i = MetricSet.indexOf(latestNames, latestSize, metric);
+        if (i >= 0) {
+            if (ts >= latest[2 * i]) {
+                latest[2 * i] = ts;
+                latest[2 * i + 1] = Double.doubleToRawLongBits(value);
             }
+            return;
         }
         if (latestSize == latestNames.length) {
             latestNames = Arrays.copyOf(latestNames, latestSize * 2);
@@ -196,17 +195,7 @@ final class DeviceState {
     }
 
     private int ruleIndex(String ruleId) {
-        for (int i = 0; i < ruleCount; i++) {
-            if (ruleIds[i] == ruleId) {
-                return i;
-            }
-        }
-        for (int i = 0; i < ruleCount; i++) {
-            if (ruleIds[i].equals(ruleId)) {
-                return i;
-            }
-        }
-        return -1;
+        return MetricSet.indexOf(ruleIds, ruleCount, ruleId);
     }
 
     /** Rule states by rule id, in id order (a checkpoint's content does not depend on arrival order). */

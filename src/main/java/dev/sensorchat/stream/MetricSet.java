@@ -47,6 +47,15 @@ final class MetricSet {
     }
 
     int indexOf(String name) {
+        return indexOf(names, size, name);
+    }
+
+    /**
+     * Where {@code name} is among the first {@code size} of {@code names}, or -1. References are
+     * compared first: metric names and rule ids are shared instances, so a match is usually found
+     * without comparing characters.
+     */
+    static int indexOf(String[] names, int size, String name) {
         for (int i = 0; i < size; i++) {
             if (names[i] == name) {
                 return i;

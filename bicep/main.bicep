@@ -50,6 +50,8 @@ param teamsIncomingWebhookUrl string = ''
 param slackSigningSecret string = ''
 @secure()
 param slackIncomingWebhookUrl string = ''
+@secure()
+param slackBotToken string = ''
 param genericCallbackUrl string = ''
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
@@ -180,6 +182,10 @@ var secretSettings = {
     secret: 'slack-incoming-webhook-url'
     value: slackIncomingWebhookUrl
   }
+  SLACK_BOT_TOKEN: {
+    secret: 'slack-bot-token'
+    value: slackBotToken
+  }
 }
 
 module keyVault 'modules/keyvault.bicep' = {
@@ -254,6 +260,7 @@ var appSettings = union({
   IDEMPOTENCY_TTL_DAYS: '7'
   GENERIC_CALLBACK_URL: genericCallbackUrl
   TELEGRAM_API_BASE_URL: 'https://api.telegram.org'
+  SLACK_API_BASE_URL: 'https://slack.com/api'
 }, secretReferences)
 
 module functionApp 'modules/functionapp.bicep' = {

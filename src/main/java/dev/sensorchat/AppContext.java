@@ -20,6 +20,7 @@ import dev.sensorchat.chat.ChatBot;
 import dev.sensorchat.chat.ChatDirectory;
 import dev.sensorchat.chat.ChatService;
 import dev.sensorchat.chat.ConversationDocument;
+import dev.sensorchat.chat.DeliveryLedger;
 import dev.sensorchat.chat.IdempotencyRecord;
 import dev.sensorchat.chat.OutboundSender;
 import dev.sensorchat.chat.channels.ChannelAdapter;
@@ -119,6 +120,8 @@ public final class AppContext implements AutoCloseable {
     public static final String TEAMS_INCOMING_WEBHOOK_URL = "TEAMS_INCOMING_WEBHOOK_URL";
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
     public static final String SLACK_INCOMING_WEBHOOK_URL = "SLACK_INCOMING_WEBHOOK_URL";
+    public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
+    public static final String SLACK_API_BASE_URL = "SLACK_API_BASE_URL";
 
     private static final Logger LOG = Logger.getLogger(AppContext.class.getName());
     private static final Lazy<AppContext> SHARED = new Lazy<>(AppContext::startShared);
@@ -168,9 +171,13 @@ public final class AppContext implements AutoCloseable {
 
     private final Lazy<Map<String, ChannelAdapter>> chatChannels = new Lazy<>(this::buildChatChannels);
     private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
+    private final Lazy<DeliveryLedger> deliveryLedger = new Lazy<>(() -> new DeliveryLedger(
+            store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock(), idempotencyLifetime()));
+    /** One HTTP client per process for the chat platforms' APIs. */
+    private final Lazy<OutboundSender> outboundSender = new Lazy<>(OutboundSender::new);
     private final Lazy<AlertNotifier> alertNotifier = new Lazy<>(() -> new AlertNotifier(
-            store(Containers.CONVERSATIONS, ConversationDocument.class), store(Containers.IDEMPOTENCY, IdempotencyRecord.class),
-            devices(), chatChannels(), new OutboundSender(), clock(), idempotencyLifetime()));
+            store(Containers.CONVERSATIONS, ConversationDocument.class), deliveryLedger.get(),
+            devices(), chatChannels(), outboundSender.get(), clock()));
 
     public AppContext(AppSettings settings) {
         this(settings, Clock.systemUTC());
@@ -429,7 +436,9 @@ public final class AppContext implements AutoCloseable {
             }
         });
         settings.find(SLACK_SIGNING_SECRET).ifPresent(secret -> channels.put("slack", new SlackChannel(secret,
-                settings.find(SLACK_INCOMING_WEBHOOK_URL).map(url -> settings.endpoint(SLACK_INCOMING_WEBHOOK_URL, url).toString()).orElse(null))));
+                settings.find(SLACK_INCOMING_WEBHOOK_URL).map(url -> settings.endpoint(SLACK_INCOMING_WEBHOOK_URL, url).toString()).orElse(null),
+                settings.endpoint(SLACK_API_BASE_URL, settings.get(SLACK_API_BASE_URL, "https://slack.com/api")).toString(),
+                settings.find(SLACK_BOT_TOKEN).orElse(null))));
         return Map.copyOf(channels);
     }
 
@@ -439,7 +448,7 @@ public final class AppContext implements AutoCloseable {
                 alerts(), rules(), store(Containers.CONVERSATIONS, ConversationDocument.class),
                 channel -> channels.containsKey(channel) && channels.get(channel).canNotify(), clock,
                 Duration.ofMinutes(settings.positiveInt(DEVICE_SILENT_AFTER_MINUTES, 15)), reports());
-        return new ChatService(channels, bot, store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock, idempotencyLifetime());
+        return new ChatService(channels, bot, deliveryLedger.get(), outboundSender.get(), clock);
     }
 
     private ExecutorService buildWriteExecutor() {

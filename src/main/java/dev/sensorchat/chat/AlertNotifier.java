@@ -6,12 +6,11 @@ import dev.sensorchat.chat.ConversationDocument.NotificationBudget;
 import dev.sensorchat.chat.ConversationDocument.Subscription;
 import dev.sensorchat.chat.channels.ChannelAdapter;
 import dev.sensorchat.chat.channels.OutboundMessage;
+import dev.sensorchat.chat.channels.Reply;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.SqlQuery;
-import dev.sensorchat.storage.StoreException;
-import dev.sensorchat.storage.Stored;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,7 @@ public final class AlertNotifier {
     }
 
     /** A message and the changes it announces. */
-    private record Announcement(String markdown, List<Change> covers) {
+    private record Announcement(Reply reply, List<Change> covers) {
     }
 
     /** One transition of one alert: what is announced. */
@@ -57,19 +56,16 @@ public final class AlertNotifier {
     }
 
     private final CosmosStore<ConversationDocument> conversations;
-    private final CosmosStore<IdempotencyRecord> records;
+    private final DeliveryLedger ledger;
     private final DeviceRegistry devices;
     private final Map<String, ChannelAdapter> channels;
     private final OutboundSender sender;
     private final Clock clock;
-    private final java.time.Duration recordLifetime;
 
-    public AlertNotifier(CosmosStore<ConversationDocument> conversations, CosmosStore<IdempotencyRecord> records,
-                         DeviceRegistry devices, Map<String, ChannelAdapter> channels, OutboundSender sender, Clock clock,
-                         java.time.Duration recordLifetime) {
-        this.recordLifetime = recordLifetime;
+    public AlertNotifier(CosmosStore<ConversationDocument> conversations, DeliveryLedger ledger,
+                         DeviceRegistry devices, Map<String, ChannelAdapter> channels, OutboundSender sender, Clock clock) {
         this.conversations = conversations;
-        this.records = records;
+        this.ledger = ledger;
         this.devices = devices;
         this.channels = Map.copyOf(channels);
         this.sender = sender;
@@ -112,7 +108,7 @@ public final class AlertNotifier {
             List<Announcement> announcements = compose(claimed, spendBudget(conversation, claimed.size()));
             for (int i = 0; i < announcements.size(); i++) {
                 Announcement announcement = announcements.get(i);
-                Optional<OutboundMessage> outbound = channel.outbound(conversation.address(), announcement.markdown());
+                Optional<OutboundMessage> outbound = channel.outbound(conversation.address(), announcement.reply());
                 try {
                     if (outbound.isPresent()) {
                         sender.send(outbound.get());
@@ -121,12 +117,10 @@ public final class AlertNotifier {
                 } catch (RuntimeException failure) {
                     // Release what was not sent, so the retried batch sends exactly that.
                     announcements.subList(i, announcements.size()).forEach(unsent -> unsent.covers()
-                            .forEach(change -> records.delete(recordId(conversation, change), recordId(conversation, change))));
+                            .forEach(change -> ledger.release(recordId(conversation, change))));
                     throw failure;
                 }
-                Instant now = clock.instant();
-                announcement.covers().forEach(change -> records.upsert(
-                        IdempotencyRecord.claim(recordId(conversation, change), "notification", now, recordLifetime).done(200, "text/markdown", null)));
+                announcement.covers().forEach(change -> ledger.recordDone(recordId(conversation, change), "notification"));
             }
         }
         return new Summary(changes.size(), sent, alreadyDelivered);
@@ -152,26 +146,8 @@ public final class AlertNotifier {
 
     /** True if this run should deliver the change to the conversation (nobody has, or is doing so now). */
     private boolean claim(ConversationDocument conversation, Change change) {
-        String id = recordId(conversation, change);
-        Instant now = clock.instant();
-        try {
-            records.create(IdempotencyRecord.claim(id, "notification", now, recordLifetime));
-            return true;
-        } catch (StoreException.Conflict existing) {
-            Optional<Stored<IdempotencyRecord>> record = records.find(id, id);
-            if (record.isEmpty() || record.get().value().isDone()) {
-                return false;
-            }
-            if (now.isAfter(record.get().value().claimedAt().plus(ChatService.TAKE_OVER_AFTER))) {
-                try {
-                    records.replace(IdempotencyRecord.claim(id, "notification", now, recordLifetime), record.get().etag());
-                    return true; // an attempt that crashed mid-send: send again (at least once)
-                } catch (StoreException.StaleDocument raced) {
-                    return false;
-                }
-            }
-            return false;
-        }
+        // A crashed attempt's claim is taken over: sent again, at least once.
+        return ledger.claim(recordId(conversation, change), "notification", Duration.ZERO) instanceof DeliveryLedger.Claim.Granted;
     }
 
     private static String recordId(ConversationDocument conversation, Change change) {
@@ -199,7 +175,7 @@ public final class AlertNotifier {
     private List<Announcement> compose(List<Change> changes, boolean withinBudget) {
         Instant now = clock.instant();
         if (withinBudget && changes.size() <= INDIVIDUAL_LIMIT) {
-            return changes.stream().map(change -> new Announcement(describe(change, now), List.of(change))).toList();
+            return changes.stream().map(change -> new Announcement(new Reply(describe(change, now), actions(change)), List.of(change))).toList();
         }
         long opened = changes.stream().filter(change -> change.transition().state() == AlertState.OPEN).count();
         Map<String, Integer> perDevice = new TreeMap<>();
@@ -207,8 +183,17 @@ public final class AlertNotifier {
         StringBuilder devicesText = new StringBuilder();
         perDevice.forEach((device, count) -> devicesText.append(devicesText.length() == 0 ? "" : ", ")
                 .append('`').append(device).append("` (").append(count).append(')'));
-        return List.of(new Announcement("🔔 **" + changes.size() + " alert changes**: " + opened + " opened, " + (changes.size() - opened)
-                + " resolved, on " + devicesText + ". Say `alerts` for the open ones.", changes));
+        return List.of(new Announcement(Reply.of("🔔 **" + changes.size() + " alert changes**: " + opened + " opened, " + (changes.size() - opened)
+                + " resolved, on " + devicesText + ". Say `alerts` for the open ones."), changes));
+    }
+
+    /** An alert that opened can be acknowledged or resolved from the notification (as buttons where the platform has them). */
+    private static List<Reply.Choice> actions(Change change) {
+        if (change.transition().state() != AlertState.OPEN) {
+            return List.of();
+        }
+        String id = change.alert().id();
+        return List.of(new Reply.Choice("Acknowledge", "ack " + id), new Reply.Choice("Resolve", "resolve " + id));
     }
 
     private static String describe(Change change, Instant now) {

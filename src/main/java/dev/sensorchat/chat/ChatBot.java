@@ -11,6 +11,7 @@ import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.chat.ConversationDocument.PendingAction;
 import dev.sensorchat.chat.ConversationDocument.Subscription;
 import dev.sensorchat.chat.channels.IncomingMessage;
+import dev.sensorchat.chat.channels.Reply;
 import dev.sensorchat.chat.language.Fuzzy;
 import dev.sensorchat.chat.language.Intent;
 import dev.sensorchat.chat.language.IntentParser;
@@ -55,12 +56,30 @@ public final class ChatBot {
     private static final int MAX_LISTED = 20;
     private static final int MAX_WINDOWS = 2_000;
 
-    /** A reply, and how the conversation changes with it. */
-    private record Turn(String reply, UnaryOperator<ConversationDocument> update) {
+    /**
+     * A reply, how the conversation changes with it, and how its audience changes (the document
+     * that holds subscriptions: the conversation itself, or a Teams thread's channel), or null
+     * when it does not.
+     */
+    private record Turn(Reply reply, UnaryOperator<ConversationDocument> update, UnaryOperator<ConversationDocument> audienceUpdate) {
+        Turn(String reply, UnaryOperator<ConversationDocument> update) {
+            this(Reply.of(reply), update, null);
+        }
+
         static Turn say(String reply) {
             return new Turn(reply, UnaryOperator.identity());
         }
+
+        static Turn forAudience(String reply, UnaryOperator<ConversationDocument> audienceUpdate) {
+            return new Turn(Reply.of(reply), UnaryOperator.identity(), audienceUpdate);
+        }
+
+        Turn offering(List<Reply.Choice> choices) {
+            return new Turn(reply.withChoices(choices), update, audienceUpdate);
+        }
     }
+
+    private static final List<Reply.Choice> CONFIRM = List.of(new Reply.Choice("Yes", "yes"), new Reply.Choice("No", "no"));
 
     private static final int MAX_RECENT_ALERTS = 5;
 
@@ -93,27 +112,49 @@ public final class ChatBot {
         this.reports = reports;
     }
 
-    /** Answers one message and records what the conversation now knows. */
-    public String reply(IncomingMessage message) {
+    /** Answers one message and records what the conversation (and its audience) now knows. */
+    public Reply reply(IncomingMessage message) {
         String key = conversationKey(message);
-        ConversationDocument state = conversations.find(key, key).map(stored -> stored.value())
-                .orElseGet(() -> ConversationDocument.start(key, message.channel(), message.address()));
+        String audienceKey = audienceKey(message);
+        ConversationDocument state = load(key, message);
+        ConversationDocument audience = audienceKey.equals(key) ? state : load(audienceKey, message);
         Intent intent = parser.parse(message.text(), directory.vocabulary(), clock.instant());
-        Turn turn = handle(intent, state, message);
+        Turn turn = handle(intent, state, audience, message);
         Instant now = clock.instant();
-        conversations.compute(key, key, current -> turn.update()
+        UnaryOperator<ConversationDocument> update = audienceKey.equals(key) && turn.audienceUpdate() != null
+                ? document -> turn.audienceUpdate().apply(turn.update().apply(document))
+                : turn.update();
+        conversations.compute(key, key, current -> update
                 .apply(current.orElseGet(() -> ConversationDocument.start(key, message.channel(), message.address())))
                 .touched(message.address(), now));
+        if (!audienceKey.equals(key) && turn.audienceUpdate() != null) {
+            conversations.compute(audienceKey, audienceKey, current -> turn.audienceUpdate()
+                    .apply(current.orElseGet(() -> ConversationDocument.start(audienceKey, message.channel(), message.address())))
+                    .touched(message.address(), now));
+        }
         return turn.reply();
+    }
+
+    private ConversationDocument load(String key, IncomingMessage message) {
+        return conversations.find(key, key).map(stored -> stored.value())
+                .orElseGet(() -> ConversationDocument.start(key, message.channel(), message.address()));
     }
 
     /** Cosmos DB ids cannot hold / \ ? #; platform ids rarely do, but never trust them. */
     static String conversationKey(IncomingMessage message) {
-        String key = message.conversationKey().replaceAll("[/\\\\?#]", "_");
-        return key.length() <= 200 ? key : message.channel() + ":" + sha256(key).substring(0, 40);
+        return documentId(message.channel(), message.conversationKey());
     }
 
-    private Turn handle(Intent intent, ConversationDocument state, IncomingMessage message) {
+    static String audienceKey(IncomingMessage message) {
+        return documentId(message.channel(), message.audienceKey());
+    }
+
+    private static String documentId(String channel, String conversationKey) {
+        String key = conversationKey.replaceAll("[/\\\\?#]", "_");
+        return key.length() <= 200 ? key : channel + ":" + sha256(key).substring(0, 40);
+    }
+
+    private Turn handle(Intent intent, ConversationDocument state, ConversationDocument audience, IncomingMessage message) {
         return switch (intent.type()) {
             case HELP -> Turn.say(help());
             case DEVICES -> devices(intent);
@@ -132,8 +173,8 @@ public final class ChatBot {
             case NO -> state.pending() == null ? Turn.say("OK.")
                     : new Turn("Cancelled: " + state.pending().description() + ".", s -> s.withPending(null));
             case SUBSCRIBE -> subscribe(intent, message);
-            case UNSUBSCRIBE -> unsubscribe(intent, state);
-            case SUBSCRIPTIONS -> Turn.say(subscriptionList(state));
+            case UNSUBSCRIBE -> unsubscribe(intent, audience);
+            case SUBSCRIPTIONS -> Turn.say(subscriptionList(audience));
             case REPORT -> report(intent);
             case UNKNOWN -> Turn.say("Sorry, I didn't get that." + (intent.suggestion() == null ? ""
                     : " Did you mean " + intent.suggestion() + "?") + " Say `help` for what I can do.");
@@ -399,7 +440,8 @@ public final class ChatBot {
         String description = "rule `" + id + "`: " + describe(rule);
         PendingAction pending = new PendingAction("create_rule", id, json.toString(), description,
                 clock.instant().plus(CONFIRMATION_TIMEOUT));
-        return new Turn("I'll create " + description + ".\nReply **yes** to save it or **no** to cancel.", s -> s.withPending(pending));
+        return new Turn("I'll create " + description + ".\nReply **yes** to save it or **no** to cancel.", s -> s.withPending(pending))
+                .offering(CONFIRM);
     }
 
     private Turn proposeDeletion(String ruleId) {
@@ -410,7 +452,7 @@ public final class ChatBot {
         String description = "deleting rule `" + ruleId + "` (" + describe(rule.get()) + ")";
         PendingAction pending = new PendingAction("delete_rule", ruleId, null, description, clock.instant().plus(CONFIRMATION_TIMEOUT));
         return new Turn("Delete rule `" + ruleId + "`: " + describe(rule.get()) + "?\nReply **yes** to delete it or **no** to keep it.",
-                s -> s.withPending(pending));
+                s -> s.withPending(pending)).offering(CONFIRM);
     }
 
     private Turn confirm(ConversationDocument state) {
@@ -449,17 +491,17 @@ public final class ChatBot {
         if (!canNotify.test(message.channel())) {
             text += "\n(Notifications for " + message.channel() + " are not configured yet, so none will arrive until they are.)";
         }
-        return new Turn(text, s -> s.withSubscriptions(s.subscribing(subscription)));
+        return Turn.forAudience(text, s -> s.withSubscriptions(s.subscribing(subscription)));
     }
 
     private Turn unsubscribe(Intent intent, ConversationDocument state) {
         List<Subscription> current = state.subscriptions() == null ? List.of() : state.subscriptions();
         if (intent.scope() == null) {
-            return new Turn(current.isEmpty() ? "You have no subscriptions." : "Unsubscribed from everything.",
+            return Turn.forAudience(current.isEmpty() ? "You have no subscriptions." : "Unsubscribed from everything.",
                     s -> s.withSubscriptions(List.of()));
         }
         boolean found = current.stream().anyMatch(subscription -> subscription.scope().equals(intent.scope()));
-        return new Turn(found ? "Unsubscribed from alerts" + scopeText(intent.scope()) + "."
+        return Turn.forAudience(found ? "Unsubscribed from alerts" + scopeText(intent.scope()) + "."
                 : "You weren't subscribed to alerts" + scopeText(intent.scope()) + ". " + subscriptionList(state),
                 s -> s.withSubscriptions(s.subscriptions().stream().filter(sub -> !sub.scope().equals(intent.scope())).toList()));
     }

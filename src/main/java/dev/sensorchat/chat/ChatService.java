@@ -1,41 +1,46 @@
 package dev.sensorchat.chat;
 
+import dev.sensorchat.chat.DeliveryLedger.Claim;
 import dev.sensorchat.chat.channels.ChannelAdapter;
 import dev.sensorchat.chat.channels.ChannelException;
 import dev.sensorchat.chat.channels.ChannelResponse;
 import dev.sensorchat.chat.channels.InboundRequest;
 import dev.sensorchat.chat.channels.IncomingMessage;
+import dev.sensorchat.chat.channels.OutboundMessage;
+import dev.sensorchat.chat.channels.Reply;
 import dev.sensorchat.common.Json;
-import dev.sensorchat.storage.CosmosStore;
-import dev.sensorchat.storage.StoreException;
 import dev.sensorchat.storage.Stored;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One webhook delivery, end to end: find the channel, verify, parse, answer once, render.
  *
  * <p>Nothing happens before verification: a missing or forged signature gets 401 and no record,
  * no conversation, no effect. Platforms retry deliveries, so each one is claimed in the
- * idempotency container under the platform's message id in its conversation before the bot runs; a retry finds the
- * claim and gets the first answer.
+ * {@link DeliveryLedger} under the platform's message id in its conversation before the bot runs;
+ * a retry finds the claim and gets the first answer. Where the reply goes to the platform's API
+ * (Slack events and buttons), it is recorded before it is sent, and a retry sends what is unsent.
  */
 public final class ChatService {
 
-    static final Duration TAKE_OVER_AFTER = Duration.ofMinutes(1);
+    private static final Logger LOG = Logger.getLogger(ChatService.class.getName());
     private static final Duration WAIT_FOR_FIRST_ATTEMPT = Duration.ofSeconds(3);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     private static final int CONVERSATION_LOCKS = 256;
 
     private final Map<String, ChannelAdapter> channels;
     private final ChatBot bot;
-    private final CosmosStore<IdempotencyRecord> records;
+    private final DeliveryLedger ledger;
+    private final OutboundSender sender;
     private final Clock clock;
-    private final java.time.Duration recordLifetime;
     /**
      * One conversation's turns run one at a time in this process, in arrival order (fair locks,
      * striped by conversation): messages that arrive together would otherwise race on the
@@ -44,12 +49,11 @@ public final class ChatService {
      */
     private final ReentrantLock[] conversationLocks = new ReentrantLock[CONVERSATION_LOCKS];
 
-    public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, CosmosStore<IdempotencyRecord> records, Clock clock,
-                       java.time.Duration recordLifetime) {
-        this.recordLifetime = recordLifetime;
+    public ChatService(Map<String, ChannelAdapter> channels, ChatBot bot, DeliveryLedger ledger, OutboundSender sender, Clock clock) {
         this.channels = Map.copyOf(channels);
         this.bot = bot;
-        this.records = records;
+        this.ledger = ledger;
+        this.sender = sender;
         this.clock = clock;
         for (int i = 0; i < CONVERSATION_LOCKS; i++) {
             conversationLocks[i] = new ReentrantLock(true);
@@ -59,20 +63,26 @@ public final class ChatService {
     public ChannelResponse handle(String channelName, InboundRequest request) {
         ChannelAdapter channel = channels.get(channelName);
         if (channel == null) {
-            return problem(404, "Not found", "No chat channel '" + channelName + "' is configured here.");
+            return problem(404, "Not found", "No chat channel '" + channelName + "' is configured here.", Map.of());
         }
         IncomingMessage message;
         try {
             channel.verify(request, clock.instant());
+            Optional<ChannelResponse> handshake = channel.handshake(request);
+            if (handshake.isPresent()) {
+                return handshake.get();
+            }
             Optional<IncomingMessage> parsed = channel.parse(request);
             if (parsed.isEmpty()) {
                 return channel.acknowledge();
             }
             message = parsed.get();
         } catch (ChannelException.Unauthorized e) {
-            return problem(401, "Unauthorized", e.getMessage());
+            return channel.refusal(e.getMessage()).orElseGet(() -> problem(401, "Unauthorized", e.getMessage(), Map.of()));
         } catch (ChannelException.BadRequest e) {
-            return problem(400, "Malformed request", e.getMessage());
+            return problem(400, "Malformed request", e.getMessage(), Map.of());
+        } catch (ChannelException.NotConfigured e) {
+            return problem(501, "Not configured", e.getMessage(), Map.of());
         }
         return answerOnce(channel, message);
     }
@@ -92,75 +102,84 @@ public final class ChatService {
 
     private ChannelResponse answerOnce(ChannelAdapter channel, IncomingMessage message) {
         String id = "chat-" + ChatBot.sha256(deliveryKey(message));
-        Instant now = clock.instant();
-        Stored<IdempotencyRecord> claim;
-        try {
-            claim = records.create(IdempotencyRecord.claim(id, "chat", now, recordLifetime));
-        } catch (StoreException.Conflict retried) {
-            Optional<Stored<IdempotencyRecord>> earlier = awaitEarlierAttempt(id);
-            if (earlier.isEmpty()) {
-                return channel.render(message, "Still working on that message; the answer will follow.");
-            }
-            if (earlier.get().value().isDone()) {
-                IdempotencyRecord done = earlier.get().value();
-                return new ChannelResponse(done.status(), done.contentType(), done.body());
-            }
-            // The earlier attempt died without finishing: take over its claim.
-            claim = records.replace(IdempotencyRecord.claim(id, "chat", now, recordLifetime), earlier.get().etag());
+        Claim claim = ledger.claim(id, "chat", WAIT_FOR_FIRST_ATTEMPT);
+        if (claim instanceof Claim.Done done) {
+            IdempotencyRecord recorded = done.record().value();
+            ChannelResponse response = new ChannelResponse(recorded.status(), recorded.contentType(), recorded.body());
+            return recorded.unsent() == null ? response
+                    : sendFollowUps(channel.render(message, recorded.unsent()), response, done.record());
         }
+        if (!(claim instanceof Claim.Granted granted)) {
+            ChannelResponse working = channel.render(message, Reply.of(BotTexts.STILL_WORKING));
+            // Where the answer goes out of band, only the first attempt may send it: ask for a retry.
+            return working.answersOutOfBand() ? unavailable("The first delivery of this message is still being answered.") : working;
+        }
+        ChannelResponse response;
+        Reply reply;
         try {
-            ChannelResponse response = channel.render(message, replyInTurn(message));
-            records.replace(claim.value().done(response.status(), response.contentType(), response.body()), claim.etag());
-            return response;
+            reply = replyInTurn(message);
+            response = channel.render(message, reply);
         } catch (RuntimeException failure) {
-            records.delete(id, id); // let the platform's retry run it again
+            ledger.release(id); // let the platform's retry run it again
             throw failure;
         }
+        IdempotencyRecord done = granted.record().value().done(response.status(), response.contentType(), response.body());
+        if (response.followUps().isEmpty()) {
+            ledger.complete(granted.record(), done);
+            return response;
+        }
+        Stored<IdempotencyRecord> recorded = ledger.complete(granted.record(), done.awaitingSend(reply));
+        return sendFollowUps(response, response.withoutFollowUps(), recorded);
     }
 
-    private String replyInTurn(IncomingMessage message) {
+    /**
+     * Sends the reply's follow-ups to the platform's API, then records them sent. If a required one
+     * fails, the answer is 503 with {@code Retry-After}: the platform retries, and the retry sends
+     * what is still unsent, because the bot's turn itself is recorded and never runs twice.
+     */
+    private ChannelResponse sendFollowUps(ChannelResponse rendered, ChannelResponse answer, Stored<IdempotencyRecord> recorded) {
+        List<OutboundMessage> followUps = rendered.followUps();
+        for (OutboundMessage followUp : followUps) {
+            try {
+                sender.send(followUp);
+            } catch (OutboundSender.DeliveryFailed failure) {
+                if (followUp.bestEffort()) {
+                    LOG.log(Level.WARNING, "a best-effort call to the platform failed: {0}", failure.getMessage());
+                    continue;
+                }
+                LOG.log(Level.WARNING, "the reply could not be sent to the platform: {0}", failure.getMessage());
+                return unavailable("The reply could not be sent to the platform (" + failure.getMessage() + "); it is sent on the retry.");
+            }
+        }
+        ledger.update(recorded, recorded.value().sent());
+        return answer;
+    }
+
+    private Reply replyInTurn(IncomingMessage message) {
         int stripe = Math.floorMod((message.channel() + "\n" + message.conversationId()).hashCode(), CONVERSATION_LOCKS);
         ReentrantLock turn = conversationLocks[stripe];
         turn.lock();
         try {
-            return bot.reply(message);
+            Reply reply = bot.reply(message);
+            return BotTexts.late(message.sentAt(), clock.instant()).map(reply::prefixed).orElse(reply);
         } finally {
             turn.unlock();
         }
     }
 
-    /** Waits briefly for a concurrent first attempt; empty while it is still running. */
-    private Optional<Stored<IdempotencyRecord>> awaitEarlierAttempt(String id) {
-        Instant giveUp = clock.instant().plus(WAIT_FOR_FIRST_ATTEMPT);
-        while (true) {
-            Optional<Stored<IdempotencyRecord>> record = records.find(id, id);
-            if (record.isEmpty()) {
-                return Optional.empty(); // the first attempt failed and released its claim; the next retry runs
-            }
-            IdempotencyRecord value = record.get().value();
-            if (value.isDone() || clock.instant().isAfter(value.claimedAt().plus(TAKE_OVER_AFTER))) {
-                return record;
-            }
-            if (clock.instant().isAfter(giveUp)) {
-                return Optional.empty();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
+    private static ChannelResponse unavailable(String detail) {
+        return problem(503, "Service unavailable", detail, Map.of("Retry-After", String.valueOf(RETRY_AFTER.toSeconds())));
     }
 
-    private static ChannelResponse problem(int status, String title, String detail) {
+    private static ChannelResponse problem(int status, String title, String detail, Map<String, String> headers) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
         try {
-            return new ChannelResponse(status, "application/problem+json; charset=utf-8", Json.MAPPER.writeValueAsString(problem));
+            return new ChannelResponse(status, "application/problem+json; charset=utf-8", Json.MAPPER.writeValueAsString(problem),
+                    headers, List.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,8 @@
 package dev.sensorchat.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorchat.chat.channels.OutboundMessage;
+import dev.sensorchat.common.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +12,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Sends notifications to the platforms' APIs, retrying with backoff on network errors, 429 and
+ * Sends messages to the platforms' APIs (notifications, and replies that do not go in the webhook
+ * response), retrying with backoff on network errors, 429 and
  * 5xx (honouring Retry-After). One HTTP client per process. URLs are never logged or put in
  * exception messages: they may hold tokens.
  */
@@ -42,6 +45,9 @@ public final class OutboundSender {
                 HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
+                    refusedInBody(response.body()).ifPresent(error -> {
+                        throw new DeliveryFailed("the platform refused the message: " + error);
+                    });
                     return;
                 }
                 lastProblem = "status " + status;
@@ -61,6 +67,25 @@ public final class OutboundSender {
             }
         }
         throw new DeliveryFailed("notification not delivered after " + MAX_ATTEMPTS + " attempts: " + lastProblem);
+    }
+
+    /**
+     * Slack's Web API answers 200 with {@code {"ok": false, "error": "channel_not_found"}}; Telegram
+     * uses the same field. Such an answer is a refusal, not a delivery.
+     */
+    static Optional<String> refusedInBody(String body) {
+        if (body == null || !body.stripLeading().startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode answer = Json.MAPPER.readTree(body);
+            if (answer.path("ok").isBoolean() && !answer.get("ok").asBoolean()) {
+                return Optional.of(answer.path("error").asText(answer.path("description").asText("ok is false")));
+            }
+        } catch (IOException notJson) {
+            // not an API answer we know: the status decides
+        }
+        return Optional.empty();
     }
 
     private static Optional<Duration> retryAfter(HttpResponse<?> response) {

@@ -45,11 +45,13 @@ public final class ChatFunction {
             ChannelResponse response = chat.get().handle(channel, new InboundRequest(request.getHeaders(), request.getBody().orElse("")));
             if (response.status() == 401) {
                 context.getLogger().warning(() -> "chat/" + channel + ": refused an unauthenticated delivery");
+            } else if (response.status() >= 500) {
+                context.getLogger().warning(() -> "chat/" + channel + ": answered " + response.status() + " for the platform to retry");
             }
-            return request.createResponseBuilder(HttpStatus.valueOf(response.status()))
-                    .header("Content-Type", response.contentType())
-                    .body(response.body())
-                    .build();
+            HttpResponseMessage.Builder answer = request.createResponseBuilder(HttpStatus.valueOf(response.status()))
+                    .header("Content-Type", response.contentType());
+            response.headers().forEach(answer::header);
+            return answer.body(response.body()).build();
         } catch (RuntimeException e) {
             context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed", e);
             return Api.problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",

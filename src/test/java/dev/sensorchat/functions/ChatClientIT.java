@@ -252,7 +252,7 @@ class ChatClientIT {
         // Someone without the secret gets 401, and nothing is printed.
         GenericChannel forger = new GenericChannel("not-the-secret", receiverUrl);
         assertThrows(OutboundSender.DeliveryFailed.class, () -> new OutboundSender().send(
-                forger.outbound(new ReplyAddress("generic", Map.of("conversationId", conversation)), "forged alert").orElseThrow()));
+                forger.outbound(new ReplyAddress("generic", Map.of("conversationId", conversation)), dev.sensorchat.chat.channels.Reply.of("forged alert")).orElseThrow()));
         Thread.sleep(200);
         assertFalse(Files.readString(dir.resolve("out")).contains("forged alert"));
         assertTrue(Files.readString(dir.resolve("err")).contains("refused a notification"));

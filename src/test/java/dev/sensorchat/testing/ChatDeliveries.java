@@ -73,9 +73,19 @@ public final class ChatDeliveries {
     }
 
     public static Delivery telegram(long updateId, String text, Signing signing, Instant now) {
+        return telegram(updateId, 1111111, text, signing, now);
+    }
+
+    /** An update from a private chat with {@code chatId}. */
+    public static Delivery telegram(long updateId, long chatId, String text, Signing signing, Instant now) {
         long date = (signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now).getEpochSecond();
         String body = fixture("telegram-update.json").replace("${ID}", String.valueOf(updateId))
-                .replace("${DATE}", String.valueOf(date)).replace("${TEXT}", quote(text));
+                .replace("${DATE}", String.valueOf(date)).replace("${TEXT}", quote(text)).replace("1111111", String.valueOf(chatId));
+        return telegram(body, signing);
+    }
+
+    /** Any update body, with the secret header (or a forged one, or none). */
+    public static Delivery telegram(String body, Signing signing) {
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
         if (signing != Signing.MISSING) {
             headers.put("X-Telegram-Bot-Api-Secret-Token", signing == Signing.FORGED ? "guessed-secret" : TELEGRAM_SECRET);
@@ -83,11 +93,20 @@ public final class ChatDeliveries {
         return new Delivery("telegram", headers, body);
     }
 
+    /** The fixture's channel: its threads are {@code TEAMS_CHANNEL;messageid=<root post>}. */
+    public static final String TEAMS_CHANNEL = "19:253b1f341670408fb6fe5b32ddd3e1c6@thread.skype";
+
     public static Delivery teams(String activityId, String text, Signing signing, Instant now) {
+        return teams(activityId, TEAMS_CHANNEL + ";messageid=1485983194839", text, signing, now);
+    }
+
+    /** An activity in {@code conversationId} (a channel's thread, {@code <channel>;messageid=<root>}). */
+    public static Delivery teams(String activityId, String conversationId, String text, Signing signing, Instant now) {
         Instant sent = signing == Signing.EXPIRED ? now.minusSeconds(EXPIRED_SECONDS) : now;
         String escaped = quote(text).substring(1, quote(text).length() - 1);
         String body = fixture("teams-activity.json").replace("${ID}", activityId).replace("${TIMESTAMP}", sent.toString())
-                .replace("${TEXT_ESCAPED}", escaped);
+                .replace("${TEXT_ESCAPED}", escaped)
+                .replace("\"" + TEAMS_CHANNEL + ";messageid=1485983194839\"", quote(conversationId));
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
         if (signing != Signing.MISSING) {
             byte[] key = signing == Signing.FORGED ? "some-other-key".getBytes(StandardCharsets.UTF_8) : TEAMS_KEY;

@@ -20,4 +20,11 @@ public abstract class ChannelException extends RuntimeException {
             super(message);
         }
     }
+
+    /** A kind of delivery this deployment is not set up to answer (a setting is missing): 501. */
+    public static final class NotConfigured extends ChannelException {
+        public NotConfigured(String message) {
+            super(message);
+        }
+    }
 }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * {@code X-Sensorchat-Timestamp} (Unix seconds) and
  * {@code X-Sensorchat-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under the shared secret>}.
  * Signing the timestamp with the body means a captured request cannot be replayed later with a
- * fresh timestamp. Reply: {@code {"conversationId", "inReplyTo", "text", "format": "markdown"}}.
+ * fresh timestamp. Reply: {@code {"conversationId", "inReplyTo", "text", "format": "markdown"}}, with
+ * {@code "choices": [{"label", "command"}]} when the bot offers buttons.
  * Notifications are POSTed, signed the same way, to the configured callback URL.
  */
 public final class GenericChannel implements ChannelAdapter {
@@ -70,13 +71,22 @@ public final class GenericChannel implements ChannelAdapter {
     }
 
     @Override
-    public ChannelResponse render(IncomingMessage message, String markdown) {
-        ObjectNode reply = Json.MAPPER.createObjectNode()
+    public ChannelResponse render(IncomingMessage message, Reply reply) {
+        ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("conversationId", message.conversationId())
                 .put("inReplyTo", message.messageId())
-                .put("text", markdown)
+                .put("text", reply.markdown())
                 .put("format", "markdown");
-        return ChannelResponse.json(reply.toString());
+        withChoices(body, reply);
+        return ChannelResponse.json(body.toString());
+    }
+
+    /** Choices as {@code "choices": [{"label", "command"}]}: a client shows buttons that send the command as text. */
+    private static void withChoices(ObjectNode body, Reply reply) {
+        if (!reply.choices().isEmpty()) {
+            var choices = body.putArray("choices");
+            reply.choices().forEach(choice -> choices.addObject().put("label", choice.label()).put("command", choice.command()));
+        }
     }
 
     @Override
@@ -85,14 +95,15 @@ public final class GenericChannel implements ChannelAdapter {
     }
 
     @Override
-    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+    public Optional<OutboundMessage> outbound(ReplyAddress address, Reply reply) {
         if (callbackUrl == null) {
             return Optional.empty();
         }
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("conversationId", address.field("conversationId"))
-                .put("text", markdown)
+                .put("text", reply.markdown())
                 .put("format", "markdown");
+        withChoices(body, reply);
         // Signed like requests, so the receiver can check the notification came from us.
         long timestamp = Instant.now().getEpochSecond();
         String json = body.toString();

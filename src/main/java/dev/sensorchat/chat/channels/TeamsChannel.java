@@ -3,7 +3,6 @@ package dev.sensorchat.chat.channels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.common.Json;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -15,11 +14,10 @@ import java.util.Optional;
  * Microsoft Teams outgoing webhooks. Teams signs each activity with
  * {@code Authorization: HMAC <base64 HMAC-SHA256 of the raw body>}, keyed with the base64-decoded
  * security token shown when the webhook is created. The reply is a message activity in the
- * response (Teams waits at most 5 seconds); notifications go to an incoming webhook URL.
+ * response (Teams waits at most 5 seconds); notifications go to an incoming webhook URL, which
+ * posts to one channel: subscriptions made in any thread of a channel belong to the channel.
  */
 public final class TeamsChannel implements ChannelAdapter {
-
-    private static final Duration MAX_AGE = Duration.ofMinutes(5);
 
     private final byte[] key;
     private final String incomingWebhookUrl;
@@ -47,19 +45,10 @@ public final class TeamsChannel implements ChannelAdapter {
     public void verify(InboundRequest request, Instant now) {
         String authorization = request.header("Authorization")
                 .orElseThrow(() -> new ChannelException.Unauthorized("missing Authorization"));
+        // Teams' HMAC covers the body only, with no timestamp: an old activity, authentically
+        // signed, is answered (the activity id keeps a replay from having a second effect).
         if (!Signatures.constantTimeEquals(sign(key, request.body()), authorization)) {
             throw new ChannelException.Unauthorized("HMAC does not match");
-        }
-        JsonNode timestamp = GenericChannel.readObject(request.body()).path("timestamp");
-        if (timestamp.isTextual()) {
-            try {
-                Instant sent = OffsetDateTime.parse(timestamp.asText()).toInstant();
-                if (Duration.between(sent, now).compareTo(MAX_AGE) > 0) {
-                    throw new ChannelException.Unauthorized("activity is older than 5 minutes");
-                }
-            } catch (DateTimeParseException e) {
-                throw new ChannelException.BadRequest("timestamp is not ISO-8601");
-            }
         }
     }
 
@@ -74,11 +63,22 @@ public final class TeamsChannel implements ChannelAdapter {
         if (id.isEmpty() || conversationId.isEmpty()) {
             throw new ChannelException.BadRequest("a message activity needs id and conversation.id");
         }
+        // A channel post's replies share the conversation id plus ";messageid=<root post>": the
+        // dialogue goes on per thread, but notifications go to the channel, so subscriptions do too.
+        int thread = conversationId.indexOf(";messageid=");
+        String audience = thread > 0 ? conversationId.substring(0, thread) : conversationId;
         JsonNode from = activity.path("from");
-        Instant sent = activity.path("timestamp").isTextual() ? OffsetDateTime.parse(activity.get("timestamp").asText()).toInstant() : null;
+        Instant sent = null;
+        if (activity.path("timestamp").isTextual()) {
+            try {
+                sent = OffsetDateTime.parse(activity.get("timestamp").asText()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new ChannelException.BadRequest("timestamp is not ISO-8601");
+            }
+        }
         return Optional.of(new IncomingMessage(name(), id, conversationId, from.path("id").asText(""), from.path("name").asText(null),
                 plainText(activity.path("text").asText("")), new ReplyAddress(name(), Map.of("conversationId", conversationId)),
-                sent == null ? 0 : sent.getEpochSecond()));
+                sent == null ? 0 : sent.getEpochSecond(), audience));
     }
 
     /** Teams sends HTML with an {@code <at>} mention of the bot first; the bot wants the words. */
@@ -91,9 +91,21 @@ public final class TeamsChannel implements ChannelAdapter {
     }
 
     @Override
-    public ChannelResponse render(IncomingMessage message, String markdown) {
-        ObjectNode activity = Json.MAPPER.createObjectNode().put("type", "message").put("text", Markup.teams(markdown));
-        return ChannelResponse.json(activity.toString());
+    public ChannelResponse render(IncomingMessage message, Reply reply) {
+        // Outgoing webhooks can show no buttons but openUrl: the reply's text names the commands.
+        return ChannelResponse.json(messageActivity(Markup.teams(reply.markdown())));
+    }
+
+    /** Teams shows a message activity to the user, where a problem document would be a blank error. */
+    @Override
+    public Optional<ChannelResponse> refusal(String reason) {
+        return Optional.of(new ChannelResponse(401, "application/json; charset=utf-8",
+                messageActivity("This message could not be authenticated (" + reason + "), so it was not answered.")));
+    }
+
+    private static String messageActivity(String text) {
+        ObjectNode activity = Json.MAPPER.createObjectNode().put("type", "message").put("text", text);
+        return activity.toString();
     }
 
     @Override
@@ -102,11 +114,11 @@ public final class TeamsChannel implements ChannelAdapter {
     }
 
     @Override
-    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+    public Optional<OutboundMessage> outbound(ReplyAddress address, Reply reply) {
         if (incomingWebhookUrl == null) {
             return Optional.empty();
         }
         return Optional.of(new OutboundMessage(incomingWebhookUrl, "application/json",
-                Json.MAPPER.createObjectNode().put("text", Markup.teams(markdown)).toString()));
+                Json.MAPPER.createObjectNode().put("text", Markup.teams(reply.markdown())).toString()));
     }
 }

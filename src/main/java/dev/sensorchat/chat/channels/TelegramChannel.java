@@ -1,11 +1,13 @@
 package dev.sensorchat.chat.channels;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.common.Json;
-import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,11 +16,14 @@ import java.util.regex.Pattern;
  * Telegram Bot API webhooks. Telegram sends each {@code Update} with the secret token given to
  * {@code setWebhook} in {@code X-Telegram-Bot-Api-Secret-Token}; the reply goes back in the webhook
  * response as a {@code sendMessage} call, and notifications go to {@code <api>/bot<token>/sendMessage}.
+ * Choices become an inline keyboard whose callback data is the command; a press arrives as a
+ * {@code callback_query} and is answered like the typed command.
  */
 public final class TelegramChannel implements ChannelAdapter {
 
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
-    private static final Duration MAX_AGE = Duration.ofMinutes(5);
+    /** The address field of a button press, for answerCallbackQuery. */
+    private static final String CALLBACK_QUERY = "callbackQueryId";
     /** A command's first word with the bot's name appended, as Telegram sends commands in groups. */
     private static final Pattern GROUP_COMMAND = Pattern.compile("^(/[A-Za-z0-9_]{1,32})@[A-Za-z0-9_]{1,64}(?=\\s|$)");
 
@@ -48,15 +53,10 @@ public final class TelegramChannel implements ChannelAdapter {
     @Override
     public void verify(InboundRequest request, Instant now) {
         String token = request.header(SECRET_HEADER).orElseThrow(() -> new ChannelException.Unauthorized("missing " + SECRET_HEADER));
+        // The secret is Telegram's whole scheme. A message's date is no credential: Telegram keeps
+        // redelivering what was not acknowledged, for up to a day, and drops it after that.
         if (!Signatures.constantTimeEquals(webhookSecret, token)) {
             throw new ChannelException.Unauthorized("secret token does not match");
-        }
-        JsonNode message = message(GenericChannel.readObject(request.body()));
-        if (message != null) {
-            long sent = Math.max(message.path("date").asLong(0), message.path("edit_date").asLong(0));
-            if (sent > 0 && now.getEpochSecond() - sent > MAX_AGE.toSeconds()) {
-                throw new ChannelException.Unauthorized("message is older than 5 minutes");
-            }
         }
     }
 
@@ -66,25 +66,71 @@ public final class TelegramChannel implements ChannelAdapter {
         if (!update.path("update_id").isIntegralNumber()) {
             throw new ChannelException.BadRequest("an Update needs an integer update_id");
         }
-        JsonNode message = update.get("message");
-        if (message == null || !message.isObject() || !message.path("text").isTextual()) {
-            // Not a new text message: a photo, a member change, or an edit (answered when it was
-            // first sent; answering the edit would repeat it). Nothing to answer.
+        String updateId = update.get("update_id").asText();
+        JsonNode callback = update.get("callback_query");
+        if (callback != null && callback.isObject()) {
+            return buttonPressed(updateId, callback);
+        }
+        // A message in a chat or group, or a post in a channel the bot administers. Edits
+        // (edited_message, edited_channel_post) were answered when first sent: answering again
+        // would repeat it. Member changes and the like carry nothing to answer.
+        JsonNode message = update.path("message").isObject() ? update.get("message") : update.get("channel_post");
+        if (message == null || !message.isObject()) {
             return Optional.empty();
         }
+        // A photo or document carries its words in the caption.
+        JsonNode text = message.path("text").isTextual() ? message.get("text") : message.get("caption");
+        if (text == null || !text.isTextual()) {
+            return Optional.empty();
+        }
+        JsonNode chatId = chatId(message);
+        // A channel post has no "from": the channel itself (sender_chat) speaks.
+        JsonNode from = message.path("from").isObject() ? message.get("from") : message.path("sender_chat");
+        return Optional.of(new IncomingMessage(name(), updateId, chatId.asText(), from.path("id").asText(""), displayName(from),
+                withoutBotName(text.asText()), address(message, chatId, null), message.path("date").asLong(0)));
+    }
+
+    /**
+     * A press of an inline keyboard button: its callback data is the command it stands for. The
+     * press has no date of its own; the message it was under is older.
+     */
+    private Optional<IncomingMessage> buttonPressed(String updateId, JsonNode callback) {
+        JsonNode message = callback.get("message");
+        if (!callback.path("data").isTextual() || message == null || !message.isObject()) {
+            return Optional.empty(); // a game's button, or one under an inline-mode message: not ours
+        }
+        JsonNode chatId = chatId(message);
+        JsonNode from = callback.path("from");
+        return Optional.of(new IncomingMessage(name(), updateId, chatId.asText(), from.path("id").asText(""), displayName(from),
+                callback.get("data").asText(), address(message, chatId, callback.path("id").asText(null)), 0));
+    }
+
+    private static JsonNode chatId(JsonNode message) {
         JsonNode chatId = message.path("chat").path("id");
         if (!chatId.isIntegralNumber() && !chatId.isTextual()) {
             throw new ChannelException.BadRequest("message.chat.id is required");
         }
-        JsonNode from = message.path("from");
-        String name = from.path("username").isTextual() ? from.get("username").asText() : from.path("first_name").asText(null);
+        return chatId;
+    }
+
+    private static String displayName(JsonNode from) {
+        for (String field : new String[] {"username", "first_name", "title"}) {
+            if (from.path(field).isTextual()) {
+                return from.get(field).asText();
+            }
+        }
+        return null;
+    }
+
+    private ReplyAddress address(JsonNode message, JsonNode chatId, String callbackQueryId) {
         Map<String, String> address = new HashMap<>(Map.of("chatId", chatId.asText()));
         if (message.path("message_thread_id").isIntegralNumber()) {
             address.put("threadId", message.get("message_thread_id").asText()); // a forum topic: reply in it
         }
-        return Optional.of(new IncomingMessage(name(), update.get("update_id").asText(), chatId.asText(),
-                from.path("id").asText(""), name, withoutBotName(message.get("text").asText()),
-                new ReplyAddress(name(), address), message.path("date").asLong(0)));
+        if (callbackQueryId != null) {
+            address.put(CALLBACK_QUERY, callbackQueryId);
+        }
+        return new ReplyAddress(name(), address);
     }
 
     public static boolean isValidSecret(String secret) {
@@ -97,9 +143,16 @@ public final class TelegramChannel implements ChannelAdapter {
     }
 
     @Override
-    public ChannelResponse render(IncomingMessage message, String markdown) {
-        ObjectNode call = sendMessage(message.address(), markdown).put("method", "sendMessage");
-        return ChannelResponse.json(call.toString());
+    public ChannelResponse render(IncomingMessage message, Reply reply) {
+        ObjectNode call = sendMessage(message.address(), reply).put("method", "sendMessage");
+        ChannelResponse response = ChannelResponse.json(call.toString());
+        String callbackQuery = message.address().field(CALLBACK_QUERY);
+        if (callbackQuery == null || botToken == null) {
+            return response;
+        }
+        // The pressed button spins until answerCallbackQuery; the reply itself is in the response.
+        return response.withFollowUps(List.of(new OutboundMessage(apiBaseUrl + "/bot" + botToken + "/answerCallbackQuery",
+                "application/json", Json.MAPPER.createObjectNode().put("callback_query_id", callbackQuery).toString()).asBestEffort()));
     }
 
     @Override
@@ -108,15 +161,15 @@ public final class TelegramChannel implements ChannelAdapter {
     }
 
     @Override
-    public Optional<OutboundMessage> outbound(ReplyAddress address, String markdown) {
+    public Optional<OutboundMessage> outbound(ReplyAddress address, Reply reply) {
         if (botToken == null) {
             return Optional.empty();
         }
         return Optional.of(new OutboundMessage(apiBaseUrl + "/bot" + botToken + "/sendMessage", "application/json",
-                sendMessage(address, markdown).toString()));
+                sendMessage(address, reply).toString()));
     }
 
-    private static ObjectNode sendMessage(ReplyAddress address, String markdown) {
+    private static ObjectNode sendMessage(ReplyAddress address, Reply reply) {
         ObjectNode call = Json.MAPPER.createObjectNode();
         String chatId = address.field("chatId");
         if (chatId.matches("-?\\d+")) {
@@ -128,8 +181,18 @@ public final class TelegramChannel implements ChannelAdapter {
         if (threadId != null && threadId.matches("\\d{1,18}")) {
             call.put("message_thread_id", Long.parseLong(threadId));
         }
-        return call.put("text", Markup.telegramHtml(fitted(markdown))).put("parse_mode", "HTML");
+        call.put("text", Markup.telegramHtml(fitted(reply.markdown()))).put("parse_mode", "HTML");
+        List<Reply.Choice> buttons = reply.choices().stream()
+                .filter(choice -> choice.command().getBytes(StandardCharsets.UTF_8).length <= MAX_CALLBACK_DATA).toList();
+        if (!buttons.isEmpty()) {
+            ArrayNode row = call.putObject("reply_markup").putArray("inline_keyboard").addArray();
+            buttons.forEach(choice -> row.addObject().put("text", choice.label()).put("callback_data", choice.command()));
+        }
+        return call;
     }
+
+    /** Telegram's limit on a button's callback_data; a longer command stays in the text only. */
+    static final int MAX_CALLBACK_DATA = 64;
 
     /** Telegram refuses a message longer than 4096 characters of text (tags aside). */
     static final int MAX_TEXT = 4096;
@@ -157,11 +220,4 @@ public final class TelegramChannel implements ChannelAdapter {
         return kept + CUT;
     }
 
-    private static JsonNode message(JsonNode update) {
-        JsonNode message = update.get("message");
-        if (message == null || !message.isObject()) {
-            message = update.get("edited_message");
-        }
-        return message != null && message.isObject() ? message : null;
-    }
 }

@@ -23,7 +23,7 @@ class ChannelAdaptersTest {
         assertEquals("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
                 SlackChannel.sign("8f742231b10e8888abcd99yyyzzz85a5".getBytes(StandardCharsets.UTF_8), 1531420618, body));
 
-        SlackChannel slack = new SlackChannel("8f742231b10e8888abcd99yyyzzz85a5", null);
+        SlackChannel slack = new SlackChannel("8f742231b10e8888abcd99yyyzzz85a5", null, "https://slack.com/api", null);
         InboundRequest request = new InboundRequest(Map.of("X-Slack-Request-Timestamp", "1531420618",
                 "X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"), body);
         slack.verify(request, Instant.ofEpochSecond(1531420618 + 60));
@@ -98,14 +98,14 @@ class ChannelAdaptersTest {
         String topic = "{\"update_id\": 11, \"message\": {\"message_id\": 4, \"date\": 1, \"message_thread_id\": 77,"
                 + " \"is_topic_message\": true, \"chat\": {\"id\": -100123, \"is_forum\": true}, \"text\": \"help\"}}";
         IncomingMessage message = telegram.parse(new InboundRequest(Map.of(), topic)).orElseThrow();
-        var reply = Json.MAPPER.readTree(telegram.render(message, "hello").body());
+        var reply = Json.MAPPER.readTree(telegram.render(message, Reply.of("hello")).body());
         assertEquals(77, reply.get("message_thread_id").asLong());
         assertEquals(-100123, reply.get("chat_id").asLong());
-        var notification = Json.MAPPER.readTree(telegram.outbound(message.address(), "alert").orElseThrow().body());
+        var notification = Json.MAPPER.readTree(telegram.outbound(message.address(), Reply.of("alert")).orElseThrow().body());
         assertEquals(77, notification.get("message_thread_id").asLong(), "notifications go to the topic too");
 
         String plain = "{\"update_id\": 12, \"message\": {\"message_id\": 5, \"date\": 1, \"chat\": {\"id\": 5}, \"text\": \"help\"}}";
-        var direct = Json.MAPPER.readTree(telegram.render(telegram.parse(new InboundRequest(Map.of(), plain)).orElseThrow(), "hi").body());
+        var direct = Json.MAPPER.readTree(telegram.render(telegram.parse(new InboundRequest(Map.of(), plain)).orElseThrow(), Reply.of("hi")).body());
         assertFalse(direct.has("message_thread_id"));
     }
 
@@ -136,6 +136,6 @@ class ChannelAdaptersTest {
                 "{\"messageId\": \"a b\", \"conversationId\": \"c\", \"userId\": \"u\", \"text\": \"hi\"}")));
         assertThrows(ChannelException.BadRequest.class, () -> generic.parse(new InboundRequest(Map.of(),
                 "{\"messageId\": \"a\", \"conversationId\": \"c\", \"userId\": \"u\", \"text\": 7}")));
-        assertTrue(generic.outbound(new ReplyAddress("generic", Map.of("conversationId", "c")), "hi").isEmpty(), "no callback configured");
+        assertTrue(generic.outbound(new ReplyAddress("generic", Map.of("conversationId", "c")), Reply.of("hi")).isEmpty(), "no callback configured");
     }
 }

@@ -128,6 +128,28 @@ public final class ChatDeliveries {
         return new Delivery("slack", headers, body);
     }
 
+    /** An Events API callback ({@code app_mention}, or {@code message} with {@code channel_type}) in a channel. */
+    public static Delivery slackEvent(String eventId, String type, String channelType, String channel, String text, Instant now) {
+        String body = fixture("slack-event.json").replace("${ID}", eventId).replace("${TYPE}", type)
+                .replace("${CHANNEL_TYPE}", channelType).replace("${CHANNEL}", channel).replace("${TEXT}", quote(text))
+                .replace("${TIME}", String.valueOf(now.getEpochSecond()));
+        return slackSigned(body, "application/json", now);
+    }
+
+    /** A button press (interactivity, {@code block_actions}) whose value is {@code command}. */
+    public static Delivery slackButton(String triggerId, String channel, String command, String responseUrl, Instant now) {
+        String payload = fixture("slack-block-actions.json").replace("${ID}", triggerId).replace("${CHANNEL}", channel)
+                .replace("${VALUE}", quote(command)).replace("${RESPONSE_URL}", responseUrl);
+        return slackSigned("payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8), "application/x-www-form-urlencoded", now);
+    }
+
+    /** Any body, signed as Slack signs it now. */
+    public static Delivery slackSigned(String body, String contentType, Instant now) {
+        long timestamp = now.getEpochSecond();
+        return new Delivery("slack", Map.of("Content-Type", contentType, "X-Slack-Request-Timestamp", String.valueOf(timestamp),
+                "X-Slack-Signature", SlackChannel.sign(SLACK_SECRET.getBytes(StandardCharsets.UTF_8), timestamp, body)), body);
+    }
+
     private static String quote(String text) {
         return new TextNode(text).toString();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorchat.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -137,5 +138,108 @@ class ChannelAdaptersTest {
         assertThrows(ChannelException.BadRequest.class, () -> generic.parse(new InboundRequest(Map.of(),
                 "{\"messageId\": \"a\", \"conversationId\": \"c\", \"userId\": \"u\", \"text\": 7}")));
         assertTrue(generic.outbound(new ReplyAddress("generic", Map.of("conversationId", "c")), Reply.of("hi")).isEmpty(), "no callback configured");
+    }
+
+    private static final String SLACK_EVENT = "{\"type\": \"event_callback\", \"team_id\": \"T1\", \"event_id\": \"Ev1\", \"event_time\": 5,"
+            + " \"event\": {\"type\": \"app_mention\", \"user\": \"U1\", \"text\": \"<@U0BOT|sensorchat> status kiln-1\","
+            + " \"channel\": \"C1\", \"ts\": \"2.0\", \"thread_ts\": \"1.0\"}}";
+
+    @Test
+    void slackEventsAreAnsweredInTheirThreadWithChatPostMessage() throws Exception {
+        SlackChannel slack = new SlackChannel("s", null, "https://slack.test/api", "xoxb-1");
+        IncomingMessage mention = slack.parse(new InboundRequest(Map.of(), SLACK_EVENT)).orElseThrow();
+        assertEquals("status kiln-1", mention.text(), "the bot's mention is not part of the command");
+        assertEquals("Ev1", mention.messageId(), "retries repeat the event id");
+        assertEquals("T1:C1", mention.conversationId(), "the same conversation as the channel's slash commands");
+
+        ChannelResponse response = slack.render(mention, new Reply("**hot**", List.of(new Reply.Choice("Yes", "yes"))));
+        assertEquals("{}", response.body(), "the HTTP answer is not shown by Slack");
+        OutboundMessage post = response.followUps().get(0);
+        assertEquals("https://slack.test/api/chat.postMessage", post.url());
+        assertEquals("Bearer xoxb-1", post.headers().get("Authorization"));
+        assertFalse(post.bestEffort(), "the reply must arrive");
+        var body = Json.MAPPER.readTree(post.body());
+        assertEquals("C1", body.get("channel").asText());
+        assertEquals("1.0", body.get("thread_ts").asText(), "asked in a thread, answered there");
+        assertEquals("*hot*", body.get("text").asText());
+        assertEquals("yes", body.get("blocks").get(1).get("elements").get(0).get("value").asText());
+        assertFalse(post.toString().contains("xoxb"), "the token is never in logs");
+
+        SlackChannel withoutToken = new SlackChannel("s", "https://hooks.slack.test/x", "https://slack.test/api", null);
+        assertThrows(ChannelException.NotConfigured.class, () -> withoutToken.parse(new InboundRequest(Map.of(), SLACK_EVENT)));
+        assertThrows(ChannelException.BadRequest.class, () -> slack.parse(new InboundRequest(Map.of(),
+                "{\"type\": \"event_callback\", \"event\": {\"type\": \"app_mention\"}}")));
+        assertTrue(slack.parse(new InboundRequest(Map.of(), "{\"type\": \"app_rate_limited\", \"minute_rate_limited\": 1}")).isEmpty());
+    }
+
+    @Test
+    void slackNotificationsGoToTheConversationWithTheBotTokenElseToTheIncomingWebhook() throws Exception {
+        ReplyAddress address = new ReplyAddress("slack", Map.of("channelId", "C9", "via", "command"));
+        SlackChannel withToken = new SlackChannel("s", "https://hooks.slack.test/x", "https://slack.test/api", "xoxb-1");
+        OutboundMessage toConversation = withToken.outbound(address, Reply.of("alert")).orElseThrow();
+        assertEquals("https://slack.test/api/chat.postMessage", toConversation.url());
+        assertEquals("C9", Json.MAPPER.readTree(toConversation.body()).get("channel").asText());
+
+        SlackChannel webhookOnly = new SlackChannel("s", "https://hooks.slack.test/x", "https://slack.test/api", null);
+        assertEquals("https://hooks.slack.test/x", webhookOnly.outbound(address, Reply.of("alert")).orElseThrow().url());
+        assertFalse(new SlackChannel("s", null, "https://slack.test/api", null).canNotify());
+    }
+
+    @Test
+    void slackSplitsLongRepliesIntoSectionsItAccepts() {
+        String longReply = ("• `d-1` temperature 21.5 · humidity 40\n").repeat(300); // about 11,000 characters
+        var blocks = SlackChannel.content(Reply.of(longReply)).get("blocks");
+        assertTrue(blocks.size() >= 4);
+        StringBuilder joined = new StringBuilder();
+        for (var block : blocks) {
+            String text = block.get("text").get("text").asText();
+            assertTrue(text.length() <= SlackChannel.MAX_SECTION, "section of " + text.length());
+            joined.append(text).append('\n');
+        }
+        assertEquals(Markup.slack(longReply).strip(), joined.toString().strip(), "nothing lost between sections");
+    }
+
+    @Test
+    void slackInteractionsOtherThanButtonsNeedNoAnswer() {
+        SlackChannel slack = new SlackChannel("s", null, "https://slack.test/api", null);
+        String submission = "payload=" + java.net.URLEncoder.encode("{\"type\": \"view_submission\", \"trigger_id\": \"1\"}",
+                StandardCharsets.UTF_8);
+        assertTrue(slack.parse(new InboundRequest(Map.of(), submission)).isEmpty());
+        assertThrows(ChannelException.BadRequest.class, () -> slack.parse(new InboundRequest(Map.of(), "payload=%7Bnot")));
+    }
+
+    @Test
+    void telegramButtonsCarryTheirCommandWhereItFits() throws Exception {
+        TelegramChannel telegram = new TelegramChannel("s", "https://api.telegram.org", null);
+        String plain = "{\"update_id\": 13, \"message\": {\"message_id\": 5, \"date\": 1, \"chat\": {\"id\": 5}, \"text\": \"help\"}}";
+        IncomingMessage message = telegram.parse(new InboundRequest(Map.of(), plain)).orElseThrow();
+        String tooLong = "ack " + "x".repeat(TelegramChannel.MAX_CALLBACK_DATA);
+        var call = Json.MAPPER.readTree(telegram.render(message, new Reply("**alert**",
+                List.of(new Reply.Choice("Acknowledge", "ack al-1"), new Reply.Choice("Long", tooLong)))).body());
+        var row = call.get("reply_markup").get("inline_keyboard").get(0);
+        assertEquals(1, row.size(), "a command longer than callback_data allows stays in the text only");
+        assertEquals("ack al-1", row.get(0).get("callback_data").asText());
+        assertTrue(telegram.render(message, Reply.of("hi")).followUps().isEmpty());
+
+        String inlineModePress = "{\"update_id\": 14, \"callback_query\": {\"id\": \"q\", \"from\": {\"id\": 1},"
+                + " \"inline_message_id\": \"i\", \"data\": \"yes\"}}";
+        assertTrue(telegram.parse(new InboundRequest(Map.of(), inlineModePress)).isEmpty(), "not under a message of ours");
+        String editedPost = "{\"update_id\": 15, \"edited_channel_post\": {\"message_id\": 1, \"date\": 1, \"chat\": {\"id\": -100},"
+                + " \"text\": \"status\"}}";
+        assertTrue(telegram.parse(new InboundRequest(Map.of(), editedPost)).isEmpty());
+    }
+
+    @Test
+    void aTeamsThreadsAudienceIsItsChannel() {
+        TeamsChannel teams = new TeamsChannel("c2VjcmV0", null);
+        String thread = "{\"type\": \"message\", \"id\": \"1\", \"text\": \"help\","
+                + " \"conversation\": {\"id\": \"19:abc@thread.tacv2;messageid=1485983194839\"}}";
+        IncomingMessage message = teams.parse(new InboundRequest(Map.of(), thread)).orElseThrow();
+        assertEquals("19:abc@thread.tacv2;messageid=1485983194839", message.conversationId());
+        assertEquals("19:abc@thread.tacv2", message.audienceId());
+        String chat = thread.replace(";messageid=1485983194839", "");
+        assertEquals("19:abc@thread.tacv2", teams.parse(new InboundRequest(Map.of(), chat)).orElseThrow().audienceId());
+        assertThrows(ChannelException.BadRequest.class, () -> teams.parse(new InboundRequest(Map.of(),
+                thread.replace("\"help\"", "\"help\", \"timestamp\": \"yesterday\""))));
     }
 }

@@ -1,9 +1,11 @@
 package dev.sensorchat.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.chat.channels.GenericChannel;
@@ -121,8 +123,17 @@ class AlertNotificationsIT {
         String timestamp = generic.headers().get("X-sensorchat-timestamp").get(0);
         assertEquals(GenericChannel.sign(ChatDeliveries.GENERIC_SECRET.getBytes(StandardCharsets.UTF_8), Long.parseLong(timestamp), generic.body()),
                 generic.headers().get("X-sensorchat-signature").get(0), "the callback can verify it came from us");
-        assertEquals(1111111, Json.MAPPER.readTree(sent.stream().filter(r -> r.path().startsWith("/telegram")).findFirst().orElseThrow().body())
-                .get("chat_id").asLong());
+        JsonNode telegram = Json.MAPPER.readTree(sent.stream().filter(r -> r.path().startsWith("/telegram")).findFirst().orElseThrow().body());
+        assertEquals(1111111, telegram.get("chat_id").asLong());
+        // The opened alert can be acknowledged or resolved from the notification itself.
+        JsonNode buttons = telegram.get("reply_markup").get("inline_keyboard").get(0);
+        assertTrue(buttons.get(0).get("callback_data").asText().matches("ack al-[0-9a-f]{12}"), buttons::toString);
+        assertTrue(buttons.get(1).get("callback_data").asText().startsWith("resolve al-"), buttons::toString);
+        JsonNode slack = Json.MAPPER.readTree(sent.stream().filter(r -> r.path().equals("/slack")).findFirst().orElseThrow().body());
+        JsonNode actions = slack.get("blocks").get(slack.get("blocks").size() - 1);
+        assertEquals("Acknowledge", actions.get("elements").get(0).get("text").get("text").asText());
+        JsonNode choices = Json.MAPPER.readTree(generic.body()).get("choices");
+        assertEquals("Resolve", choices.get(1).get("label").asText());
 
         notifications.deliver(json(opened));
         assertEquals(4, platforms.requests().size(), "a replayed change-feed batch sends nothing more");
@@ -132,6 +143,8 @@ class AlertNotificationsIT {
         notifications.deliver(json(changesSince(opened.continuation())));
         assertEquals(4, platforms.requests().size());
         platforms.requests().forEach(request -> assertTrue(request.body().contains("Resolved"), request.body()));
+        platforms.requests().forEach(request -> assertFalse(request.body().contains("inline_keyboard") || request.body().contains("\"choices\""),
+                "nothing to press once it is resolved: " + request.body()));
     }
 
     @Test

@@ -5,6 +5,8 @@ import com.azure.cosmos.CosmosClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.CosmosDatabase;
 import com.azure.cosmos.CosmosException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.azure.cosmos.models.PartitionKey;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -578,7 +580,11 @@ public final class AppContext implements AutoCloseable {
                 new DependencyCheck("blobStorage", this::probeBlobStorage)), timeout);
     }
 
-    /** Reads the database's metadata: one cheap call that needs the account, the key or role, and the database. */
+    /**
+     * Reads the database's metadata, then a document that does not exist: the metadata call needs
+     * the account, the key or role, and the database; the point read (1 RU, answered 404) needs the
+     * data plane too, which is what the API and chat use, and what an outage can take away alone.
+     */
     private void probeCosmos() {
         try {
             cosmosDatabase().read();
@@ -586,7 +592,19 @@ public final class AppContext implements AutoCloseable {
             throw new IllegalStateException("Cosmos DB answered " + e.getStatusCode()
                     + (e.getStatusCode() == 404 ? ": database '" + databaseName() + "' does not exist" : ""));
         }
+        try {
+            cosmosDatabase().getContainer(Containers.DEVICES.name()).readItem(HEALTH_PROBE_ID, new PartitionKey(HEALTH_PROBE_ID), JsonNode.class);
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404 && e.getSubStatusCode() == 0) {
+                return; // no such document: the data plane answered
+            }
+            throw new IllegalStateException("Cosmos DB answered a document read with " + e.getStatusCode()
+                    + (e.getStatusCode() == 404 ? ": container '" + Containers.DEVICES.name() + "' does not exist" : ""));
+        }
     }
+
+    /** A document id no device can have (device ids cannot hold '~'). */
+    private static final String HEALTH_PROBE_ID = "~health-probe";
 
     /** Checks that each of the app's containers exists: a cheap call per container. */
     private void probeBlobStorage() {

@@ -74,6 +74,10 @@ final class Api {
             return problem(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
         } catch (ConflictException e) {
             return problem(request, HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of());
+        } catch (StoreException.Unavailable e) {
+            context.getLogger().log(Level.SEVERE, "Request failed, a dependency is down: " + request.getHttpMethod() + " "
+                    + request.getUri().getPath(), e);
+            return unavailable(request, context);
         } catch (RuntimeException e) {
             context.getLogger().log(Level.SEVERE, "Request failed: " + request.getHttpMethod() + " " + request.getUri().getPath(), e);
             return problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
@@ -81,8 +85,24 @@ final class Api {
         }
     }
 
+    /** How long a caller should wait before retrying during an outage of a dependency. */
+    static final int RETRY_AFTER_SECONDS = 10;
+
+    /** 503 with Retry-After: the request was fine, a dependency (Cosmos DB) is not answering. */
+    static HttpResponseMessage unavailable(HttpRequestMessage<?> request, ExecutionContext context) {
+        HttpResponseMessage problem = problem(request, HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                "A dependency is not answering; retry in " + RETRY_AFTER_SECONDS + " s. Invocation " + context.getInvocationId() + ".",
+                List.of(), Map.of("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)));
+        return problem;
+    }
+
     static HttpResponseMessage problem(HttpRequestMessage<?> request, HttpStatus status, String title, String detail,
                                        List<ValidationException.FieldError> errors) {
+        return problem(request, status, title, detail, errors, Map.of());
+    }
+
+    static HttpResponseMessage problem(HttpRequestMessage<?> request, HttpStatus status, String title, String detail,
+                                       List<ValidationException.FieldError> errors, Map<String, String> headers) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title);
@@ -92,10 +112,10 @@ final class Api {
         if (!errors.isEmpty()) {
             problem.put("errors", errors);
         }
-        return request.createResponseBuilder(status)
-                .header("Content-Type", "application/problem+json; charset=utf-8")
-                .body(HttpResponses.write(problem))
-                .build();
+        HttpResponseMessage.Builder response = request.createResponseBuilder(status)
+                .header("Content-Type", "application/problem+json; charset=utf-8");
+        headers.forEach(response::header);
+        return response.body(HttpResponses.write(problem)).build();
     }
 
     /** The JSON body, which must be an object. */

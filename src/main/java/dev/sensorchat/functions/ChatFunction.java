@@ -13,6 +13,7 @@ import dev.sensorchat.AppContext;
 import dev.sensorchat.chat.ChatService;
 import dev.sensorchat.chat.channels.ChannelResponse;
 import dev.sensorchat.chat.channels.InboundRequest;
+import dev.sensorchat.storage.StoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -52,6 +53,10 @@ public final class ChatFunction {
                     .header("Content-Type", response.contentType());
             response.headers().forEach(answer::header);
             return answer.body(response.body()).build();
+        } catch (StoreException.Unavailable e) {
+            // The platform retries a 503: the message is answered once the store is back.
+            context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed, a dependency is down", e);
+            return Api.unavailable(request, context);
         } catch (RuntimeException e) {
             context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed", e);
             return Api.problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",

@@ -59,27 +59,27 @@ public final class CosmosStore<T> {
     }
 
     public Optional<Stored<T>> find(String partitionKey, String id) {
-        DocumentContainer.Versioned found = retry.execute(() -> container.read(partitionKey, id));
+        DocumentContainer.Versioned found = retried(() -> container.read(partitionKey, id));
         return found == null ? Optional.empty() : Optional.of(new Stored<>(fromJson(found.document()), found.etag()));
     }
 
     /** Creates the document; {@link StoreException.Conflict} when its id is taken in that partition. */
     public Stored<T> create(T document) {
         ObjectNode json = toJson(document);
-        var written = retry.execute(() -> counted(1, () -> container.create(partitionKeyOf(json), json)));
+        var written = retried(() -> counted(1, () -> container.create(partitionKeyOf(json), json)));
         return new Stored<>(document, written.etag());
     }
 
     public Stored<T> upsert(T document) {
         ObjectNode json = toJson(document);
-        var written = retry.execute(() -> counted(1, () -> container.upsert(partitionKeyOf(json), json)));
+        var written = retried(() -> counted(1, () -> container.upsert(partitionKeyOf(json), json)));
         return new Stored<>(document, written.etag());
     }
 
     /** Replaces the document if nobody changed it since {@code ifMatchEtag}; else {@link StoreException.StaleDocument}. */
     public Stored<T> replace(T document, String ifMatchEtag) {
         ObjectNode json = toJson(document);
-        var written = retry.execute(() -> counted(1, () -> container.replace(partitionKeyOf(json), json, ifMatchEtag)));
+        var written = retried(() -> counted(1, () -> container.replace(partitionKeyOf(json), json, ifMatchEtag)));
         return new Stored<>(document, written.etag());
     }
 
@@ -119,13 +119,13 @@ public final class CosmosStore<T> {
      * when null): {@link StoreException.StaleDocument} when it changed, empty when it does not exist.
      */
     public Optional<Stored<T>> patch(String partitionKey, String id, Patch patch, String ifMatchEtag) {
-        DocumentContainer.Versioned patched = retry.execute(() -> counted(1, () -> container.patch(partitionKey, id, patch, ifMatchEtag)));
+        DocumentContainer.Versioned patched = retried(() -> counted(1, () -> container.patch(partitionKey, id, patch, ifMatchEtag)));
         return patched == null ? Optional.empty() : Optional.of(new Stored<>(fromJson(patched.document()), patched.etag()));
     }
 
     /** Deletes the document; false when it did not exist. */
     public boolean delete(String partitionKey, String id) {
-        return retry.execute(() -> counted(1, () -> container.delete(partitionKey, id)));
+        return retried(() -> counted(1, () -> container.delete(partitionKey, id)));
     }
 
     /** Runs the query to the end and maps every result. Keep result sets small, or page in the query. */
@@ -138,13 +138,13 @@ public final class CosmosStore<T> {
      * page's. Callers treat the token as opaque.
      */
     public Page<T> queryPage(SqlQuery query, int pageSize, String continuation) {
-        DocumentContainer.ResultPage page = retry.execute(() -> container.queryPage(query, pageSize, continuation));
+        DocumentContainer.ResultPage page = retried(() -> container.queryPage(query, pageSize, continuation));
         return new Page<>(page.items().stream().map(this::fromJson).toList(), page.continuation());
     }
 
     /** For projections and aggregates, e.g. {@code SELECT VALUE COUNT(1) FROM c} into {@code Long.class}. */
     public <R> List<R> query(SqlQuery query, Class<R> resultType) {
-        List<JsonNode> results = retry.execute(() -> container.query(query));
+        List<JsonNode> results = retried(() -> container.query(query));
         List<R> mapped = new ArrayList<>(results.size());
         results.forEach(json -> mapped.add(convert(json, resultType)));
         return mapped;
@@ -159,7 +159,7 @@ public final class CosmosStore<T> {
         DocumentBatch batch = new DocumentBatch(this::toJson);
         operations.accept(batch);
         List<DocumentBatch.Operation> list = batch.operations();
-        return retry.execute(() -> counted(list.size(), () -> container.batch(partitionKey, list))).etags();
+        return retried(() -> counted(list.size(), () -> container.batch(partitionKey, list))).etags();
     }
 
     public ChangeFeedPage<T> readChangesFromBeginning(int maxItems) {
@@ -176,7 +176,7 @@ public final class CosmosStore<T> {
     }
 
     private ChangeFeedPage<T> readChanges(DocumentContainer.FeedStart start, int maxItems) {
-        DocumentContainer.ResultPage page = retry.execute(() -> container.changes(start, maxItems));
+        DocumentContainer.ResultPage page = retried(() -> container.changes(start, maxItems));
         return new ChangeFeedPage<>(page.items().stream().map(this::fromJson).toList(), page.continuation());
     }
 
@@ -213,5 +213,19 @@ public final class CosmosStore<T> {
 
     private String partitionKeyOf(ObjectNode json) {
         return json.get(spec.partitionKeyProperty()).asText();
+    }
+
+    /** The operation under the retry policy; transient failures that outlast it are an outage. */
+    private <R> R retried(java.util.function.Supplier<R> operation) {
+        try {
+            return retry.execute(operation);
+        } catch (StoreException known) {
+            throw known;
+        } catch (RuntimeException failure) {
+            if (CosmosErrors.retryAfter(failure).isPresent()) {
+                throw new StoreException.Unavailable("Cosmos DB", failure);
+            }
+            throw failure;
+        }
     }
 }

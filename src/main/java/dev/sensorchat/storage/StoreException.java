@@ -59,4 +59,14 @@ public class StoreException extends RuntimeException {
             super("The continuation token does not belong to this query.", 400, cause);
         }
     }
+
+    /**
+     * The store kept failing with transient errors (throttled, timed out, unavailable) after every
+     * retry: an outage, not a bad request. HTTP callers answer 503 with {@code Retry-After}.
+     */
+    public static final class Unavailable extends StoreException {
+        public Unavailable(String store, Throwable cause) {
+            super(store + " is unavailable (it kept failing with transient errors after every retry).", 503, cause);
+        }
+    }
 }

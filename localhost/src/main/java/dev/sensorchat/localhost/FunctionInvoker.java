@@ -1,6 +1,7 @@
 package dev.sensorchat.localhost;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import java.io.PrintStream;
@@ -124,6 +125,15 @@ public final class FunctionInvoker {
             log.printf("%s Executed 'Functions.%s' (Failed, Id=%s, Duration=%dms, trigger=%s): %s%n", Instant.now(), function.name(),
                     invocationId, millis, trigger, failure);
             throw new InvocationFailed(invocationId, failure);
+        }
+        if (result instanceof HttpResponseMessage response && response.getStatusCode() >= 500) {
+            // The function answered for itself, but the request failed: count it so, where the
+            // Functions host would log the invocation as Succeeded and hide the failure.
+            functionStats.failures.incrementAndGet();
+            functionStats.lastOutcome = "Failed (HTTP " + response.getStatusCode() + ")";
+            log.printf("%s Executed 'Functions.%s' (Failed, Id=%s, Duration=%dms, trigger=%s): answered HTTP %d%n", Instant.now(),
+                    function.name(), invocationId, millis, trigger, response.getStatusCode());
+            return result;
         }
         log.printf("%s Executed 'Functions.%s' (Succeeded, Id=%s, Duration=%dms, trigger=%s)%n", Instant.now(), function.name(),
                 invocationId, millis, trigger);

@@ -49,7 +49,7 @@ public final class AlertsApi {
                     .map(value -> Api.deviceId(value, "deviceId"))
                     .orElse(null);
             return Api.page(ledger().list(state, deviceId, severity, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT),
-                    Api.continuation(request)));
+                    Api.continuation(request)), request);
         });
     }
 
@@ -97,8 +97,13 @@ public final class AlertsApi {
             return new Actor("api", null);
         }
         JsonNode body = Api.body(request);
-        String by = body.path("by").isTextual() ? body.get("by").asText() : "api";
-        String note = body.path("note").isTextual() ? body.get("note").asText() : null;
+        body.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("by") && !field.equals("note")) {
+                throw ValidationException.of(field, "is not a field of an acknowledgement or resolution (by, note)");
+            }
+        });
+        String by = Api.optionalText(body, "by").orElse("api");
+        String note = Api.optionalText(body, "note").orElse(null);
         if (by.isBlank() || by.length() > MAX_ACTOR) {
             throw ValidationException.of("by", "must be 1-" + MAX_ACTOR + " characters");
         }

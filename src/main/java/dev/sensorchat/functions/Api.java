@@ -125,15 +125,26 @@ final class Api {
             throw new MalformedBody("The request needs a JSON object body.");
         }
         try {
-            JsonNode body = Json.MAPPER.readTree(text);
+            JsonNode body = Json.STRICT_READER.readTree(text);
             if (body == null || !body.isObject()) {
                 throw new MalformedBody("The body must be a JSON object.");
             }
             return body;
         } catch (JsonProcessingException e) {
-            throw new MalformedBody("The body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+            throw new MalformedBody("The body is not valid JSON: " + Json.problemOf(e) + ".");
         }
+    }
+
+    /** A string field that may be absent or null; any other type is a 400 naming it. */
+    static Optional<String> optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ValidationException.of(field, "must be a string, not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return Optional.of(value.asText());
     }
 
     /** A path or query value that must match {@code pattern}. */
@@ -188,25 +199,53 @@ final class Api {
         }
     }
 
-    /** The store's continuation token, from the opaque one a client got with the previous page. */
+    /**
+     * The store's continuation token, from the opaque one a client got with the previous page. A
+     * token is bound to the listing and query it came from (path and query parameters but
+     * {@code continuation} and {@code limit}): used elsewhere it is a 400, never a silent restart
+     * at page 1 of another listing.
+     */
     static String continuation(HttpRequestMessage<?> request) {
         Optional<String> raw = query(request, "continuation");
         if (raw.isEmpty()) {
             return null;
         }
+        String token;
         try {
-            return new String(TOKEN_DECODER.decode(raw.get()), StandardCharsets.UTF_8);
+            token = new String(TOKEN_DECODER.decode(raw.get()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ValidationException.of("continuation", "is not a token from a previous page");
         }
+        String scope = scopeOf(request);
+        if (!token.startsWith(scope + "\n")) {
+            throw ValidationException.of("continuation", "belongs to another listing or query; ask for the first page again");
+        }
+        return token.substring(scope.length() + 1);
     }
 
-    /** {@code {"items": [...], "continuation": "<opaque token, absent on the last page>"}}. */
-    static Map<String, Object> page(Page<?> page) {
+    /** Where a token may be used: a digest of the path and the query parameters that select the listing. */
+    private static String scopeOf(HttpRequestMessage<?> request) {
+        StringBuilder listing = new StringBuilder(request.getUri().getPath());
+        new java.util.TreeMap<>(request.getQueryParameters()).forEach((name, value) -> {
+            if (!name.equals("continuation") && !name.equals("limit") && !name.equals("code")) {
+                listing.append('\n').append(name).append('=').append(value.strip());
+            }
+        });
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(listing.toString().getBytes(StandardCharsets.UTF_8));
+            return "v2:" + java.util.HexFormat.of().formatHex(digest, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code {"items": [...], "continuation": "<opaque token, absent on the last page>"}}, the token bound to this request's listing. */
+    static Map<String, Object> page(Page<?> page, HttpRequestMessage<?> request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items());
         if (page.continuation() != null) {
-            body.put("continuation", TOKEN_ENCODER.encodeToString(page.continuation().getBytes(StandardCharsets.UTF_8)));
+            String token = scopeOf(request) + "\n" + page.continuation();
+            body.put("continuation", TOKEN_ENCODER.encodeToString(token.getBytes(StandardCharsets.UTF_8)));
         }
         return body;
     }

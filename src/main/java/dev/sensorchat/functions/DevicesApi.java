@@ -62,7 +62,7 @@ public final class DevicesApi {
             String tag = Api.query(request, "tag").map(Api::tag)
                     .orElse(null);
             var page = registry().list(tag, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request));
-            return Api.page(new Page<>(page.items().stream().map(DeviceView::of).toList(), page.continuation()));
+            return Api.page(new Page<>(page.items().stream().map(DeviceView::of).toList(), page.continuation()), request);
         });
     }
 
@@ -141,7 +141,7 @@ public final class DevicesApi {
             }
             int limit = Api.limit(request, MAX_WINDOWS_PER_PAGE, MAX_WINDOWS_PER_PAGE);
             var page = app.aggregates().read(id, metric, resolution, from, to, limit, Api.continuation(request));
-            Map<String, Object> paged = Api.page(page);
+            Map<String, Object> paged = Api.page(page, request);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("deviceId", id);
             body.put("metric", metric);

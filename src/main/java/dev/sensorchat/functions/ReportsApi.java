@@ -65,7 +65,7 @@ public final class ReportsApi {
                     route = "reports/daily") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
-                () -> Api.page(reports().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request))));
+                () -> Api.page(reports().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request)), request));
     }
 
     /** GET /reports/daily/{date}?format=: the stored daily report of that UTC day. */

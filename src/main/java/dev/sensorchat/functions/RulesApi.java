@@ -33,7 +33,7 @@ public final class RulesApi {
                     route = "rules") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
-                () -> Api.page(rules().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request))));
+                () -> Api.page(rules().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request)), request));
     }
 
     @FunctionName("createRule")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.sensorchat.common.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -126,7 +127,7 @@ public final class TelemetryParser {
             }
             return new TelemetryEvent(deviceId, seq, List.of(metrics.toReading(ts)));
         } catch (JsonProcessingException e) {
-            throw new Reject(RejectReason.INVALID_JSON, null, firstLine(e.getOriginalMessage()));
+            throw new Reject(RejectReason.INVALID_JSON, null, firstLine(Json.problemOf(e)));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a String cannot fail
         }
@@ -357,8 +358,7 @@ public final class TelemetryParser {
     }
 
     private static String firstLine(String message) {
-        String line = message == null ? "malformed JSON" : message.lines().findFirst().orElse("malformed JSON");
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        return message.length() > 200 ? message.substring(0, 200) : message;
     }
 
     private static final ThreadLocal<MetricValues> SCRATCH = ThreadLocal.withInitial(MetricValues::new);

@@ -166,6 +166,37 @@ class QueryApiIT {
         }
 
         @Test
+        void aContinuationTokenWorksOnlyForTheListingAndQueryItCameFrom() {
+            String token = body(call(devices::list, get("/api/devices").query("limit", "1"), 200)).get("continuation").asText();
+            // Once, /alerts and /rules took it and silently restarted at page 1.
+            JsonNode elsewhere = problem(call(alerts::list, get("/api/alerts").query("continuation", token), 400), 400, "continuation");
+            assertTrue(elsewhere.toString().contains("another listing or query"), elsewhere::toString);
+            problem(call(rules::list, get("/api/rules").query("continuation", token), 400), 400, "continuation");
+            problem(call(devices::list, get("/api/devices").query("tag", "boiler").query("continuation", token), 400), 400, "continuation");
+            assertEquals(200, call(devices::list, get("/api/devices").query("limit", "5").query("continuation", token), 200).getStatusCode(),
+                    "the same listing with another page size is fine");
+        }
+
+        @Test
+        void malformedBodiesAreExplainedInTheCallersTermsAndDuplicateKeysAreRefused() {
+            String deep = "{\"name\": " + "[".repeat(1200) + "]".repeat(1200) + "}";
+            String nan = "{\"name\": \"x\", \"threshold\": NaN}";
+            String twice = "{\"name\": \"Hot\", \"scope\": {\"kind\": \"all\"}, \"metric\": \"t\", \"operator\": \">\","
+                    + " \"threshold\": 80, \"threshold\": 1}";
+            for (String body : List.of(deep, nan, twice, "{\"name\": ")) {
+                String detail = problem(call(rules::create, post("/api/rules", body), 400), 400, null).get("detail").asText();
+                assertFalse(detail.contains("`") || detail.contains("StreamReadConstraints") || detail.contains("JsonReadFeature"),
+                        "no library internals: " + detail);
+                assertTrue(detail.startsWith("The body is not valid JSON: "), detail);
+            }
+            assertTrue(problem(call(rules::create, post("/api/rules", deep), 400), 400, null).get("detail").asText().contains("nested too deeply"));
+            assertTrue(problem(call(rules::create, post("/api/rules", nan), 400), 400, null).get("detail").asText()
+                    .contains("NaN and Infinity are not JSON numbers"));
+            assertTrue(problem(call(rules::create, post("/api/rules", twice), 400), 400, null).get("detail").asText()
+                    .contains("\"threshold\" appears twice"));
+        }
+
+        @Test
         void getShowsStateWithoutBookkeeping() {
             JsonNode device = body(call((r, c) -> devices.get(r, device("b"), c), get("/api/devices/" + device("b")), 200));
             assertEquals(21.0, device.at("/latest/temperature/value").asDouble());
@@ -273,7 +304,12 @@ class QueryApiIT {
             problem(call(alerts::list, get("/api/alerts").query("severity", "high"), 400), 400, "severity");
             problem(call((r, c) -> alerts.get(r, "al-000000000000", c), get("/x"), 404), 404, null);
             problem(call((r, c) -> alerts.get(r, "nope", c), get("/x"), 400), 400, "alertId");
-            problem(call((r, c) -> alerts.acknowledge(r, "al-000000000000", c), post("/x", "{\"by\": 7}"), 404), 404, null);
+            problem(call((r, c) -> alerts.acknowledge(r, "al-000000000000", c), post("/x", "{\"by\": \"ops\"}"), 404), 404, null);
+            // Wrong types are named, never dropped: {"by": 123, "note": [1]} once acknowledged as "api" with no note.
+            problem(call((r, c) -> alerts.acknowledge(r, "al-000000000000", c), post("/x", "{\"by\": 123, \"note\": [1]}"), 400), 400, "by");
+            problem(call((r, c) -> alerts.resolve(r, "al-000000000000", c), post("/x", "{\"note\": [1]}"), 400), 400, "note");
+            problem(call((r, c) -> alerts.acknowledge(r, "al-000000000000", c), post("/x", "{\"by\": \"ops\", \"reason\": \"x\"}"), 400),
+                    400, "reason");
             problem(call((r, c) -> alerts.acknowledge(r, "al-000000000000", c), post("/x", "{\"note\": \"" + "x".repeat(600) + "\"}"), 400), 400, "note");
         }
     }

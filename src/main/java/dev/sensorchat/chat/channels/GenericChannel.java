@@ -127,7 +127,7 @@ public final class GenericChannel implements ChannelAdapter {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ChannelException.BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+            throw new ChannelException.BadRequest("the body is not valid JSON: " + Json.problemOf(e));
         }
     }
 }

@@ -293,7 +293,7 @@ public final class SlackChannel implements ChannelAdapter {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ChannelException.BadRequest("payload is not valid JSON: " + e.getOriginalMessage());
+            throw new ChannelException.BadRequest("payload is not valid JSON: " + Json.problemOf(e));
         }
     }
 

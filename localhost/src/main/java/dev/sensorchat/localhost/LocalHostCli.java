@@ -42,6 +42,7 @@ public final class LocalHostCli implements Callable<Integer> {
     Integer port;
 
     public static void main(String[] args) {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // see LocalHost: before any HttpServer exists
         System.exit(new CommandLine(new LocalHostCli()).execute(args));
     }
 

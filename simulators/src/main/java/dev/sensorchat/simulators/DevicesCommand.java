@@ -137,8 +137,12 @@ public final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--file", description = "file target: the NDJSON file (gzipped when it ends in .gz).")
     Path file;
 
-    @Option(names = "--url", description = "http target: the URL to POST JSON arrays of events to (?partitionKey=<device> is added).")
+    @Option(names = "--url", description = "http target: the URL to POST each device's events to, as NDJSON (?partitionKey=<device> is added).")
     URI url;
+
+    @Option(names = "--http-streams", defaultValue = "" + HttpSink.DEFAULT_STREAMS,
+            description = "http target: concurrent senders; a device's events always go in order through one (default: ${DEFAULT-VALUE}).")
+    int httpStreams;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     BlobAccount blobAccount;
@@ -338,7 +342,10 @@ public final class DevicesCommand implements Callable<Integer> {
                 if (url == null) {
                     throw invalid("--target http needs --url");
                 }
-                yield new HttpSink(url, outcomes);
+                if (httpStreams < 1 || httpStreams > 256) {
+                    throw invalid("--http-streams must be 1 to 256");
+                }
+                yield new HttpSink(url, outcomes, httpStreams);
             }
             case BLOB -> new BlobSink(blobContainer(), blobFormat, gateways, eventsPerFile, outcomes);
             case EVENTHUBS -> eventHubsSink(outcomes);

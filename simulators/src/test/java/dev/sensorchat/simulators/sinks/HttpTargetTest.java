@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.sensorchat.simulators.SimulatorsCli;
+import dev.sensorchat.simulators.devices.SimEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,5 +115,50 @@ class HttpTargetTest {
         script.addAll(Collections.nCopies(1_000, 400));
         assertEquals(1, run(null, "--events", "30"));
         assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void devicesAreSentConcurrentlyOverStreamsEachDeviceInOrder() throws Exception {
+        // A slow endpoint that takes requests in parallel: the sink must not wait for one before the next.
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        slow.setExecutor(Executors.newFixedThreadPool(8));
+        slow.createContext("/", exchange -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            got.addAll(List.of(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+            inFlight.decrementAndGet();
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+        });
+        slow.start();
+        try {
+            Outcomes outcomes = new Outcomes();
+            List<SimEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String device = "d-" + (i % 8);
+                batch.add(new SimEvent(device, i, i, new String[0], new double[0],
+                        "{\"deviceId\":\"" + device + "\",\"n\":" + i + "}", true, null));
+            }
+            try (HttpSink sink = new HttpSink(URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/"), outcomes, 4)) {
+                sink.send(batch);
+            }
+            assertEquals(40, outcomes.acknowledged());
+            assertTrue(mostInFlight.get() >= 2, "at most " + mostInFlight.get() + " request(s) at a time");
+            assertTrue(mostInFlight.get() <= 4, "never more than the streams");
+            for (int d = 0; d < 8; d++) {
+                String device = "d-" + d;
+                List<String> ordered = batch.stream().filter(e -> e.deviceId().equals(device)).map(e -> e.line()).toList();
+                assertEquals(ordered, got.stream().filter(line -> line.contains("\"" + device + "\"")).toList(), "in order for " + device);
+            }
+        } finally {
+            slow.stop(0);
+        }
     }
 }

@@ -52,6 +52,7 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("created local.settings.json from local.settings.json.example");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "stop-all"));
+        ParentWatch.exitWithParent();
 
         if (!Files.isDirectory(servers.resolve("node_modules"))) {
             System.out.println("installing Azurite and the Cosmos DB server (npm ci, about a minute the first time)...");

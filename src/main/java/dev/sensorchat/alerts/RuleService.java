@@ -49,7 +49,16 @@ public final class RuleService {
     /** Creates a rule; its id comes from the body or is generated. A taken id is a conflict. */
     public Rule create(JsonNode body) {
         String id = body != null && body.hasNonNull("id") ? body.get("id").asText() : "rule-" + UUID.randomUUID().toString().substring(0, 8);
-        Rule rule = parse(id, body);
+        return save(parse(id, body));
+    }
+
+    /** Creates a rule built in code (the chat's), checked as {@link #validate} does. A taken id is a conflict. */
+    public Rule create(Rule rule) {
+        return save(validate(rule));
+    }
+
+    private Rule save(Rule rule) {
+        String id = rule.id();
         Optional<Stored<Rule>> existing = store.find(id, id);
         try {
             if (existing.isPresent() && existing.get().value().isDeleted()) {
@@ -98,25 +107,21 @@ public final class RuleService {
         if (body == null || !body.isObject()) {
             throw ValidationException.of("", "the body must be a JSON object");
         }
-        if (!RULE_ID.matcher(id).matches()) {
-            errors.add(new FieldError("id", "rule ids are 1-64 letters, digits or ._-"));
-        }
+        checkId(id, errors);
         String name = text(body, "name", errors, true);
-        if (name != null && (name.isBlank() || name.length() > MAX_NAME)) {
-            errors.add(new FieldError("name", "must be 1-" + MAX_NAME + " characters"));
+        if (name != null) {
+            checkName(name, errors);
         }
         RuleScope scope = scope(body.get("scope"), errors);
         String metric = text(body, "metric", errors, true);
-        if (metric != null && !TelemetryParser.isMetricName(metric)) {
-            errors.add(new FieldError("metric", "metric names are 1-32 letters, digits or '_', starting with a letter"));
+        if (metric != null) {
+            checkMetric(metric, errors);
         }
         Operator operator = operator(body.get("operator"), "operator", errors);
         Double threshold = number(body.get("threshold"), "threshold", errors, true);
         Long holdSeconds = integer(body.get("holdSeconds"), "holdSeconds", 1, MAX_HOLD_SECONDS, errors);
         Long consecutive = integer(body.get("consecutive"), "consecutive", 2, MAX_CONSECUTIVE, errors);
-        if (holdSeconds != null && consecutive != null) {
-            errors.add(new FieldError("consecutive", "use holdSeconds or consecutive, not both"));
-        }
+        checkOneWait(holdSeconds, consecutive, errors);
         Condition clear = null;
         JsonNode clearNode = body.get("clear");
         if (clearNode != null && !clearNode.isNull()) {
@@ -158,6 +163,100 @@ public final class RuleService {
                 consecutive == null ? null : consecutive.intValue(), clear, severity, enabled, clock.instant(), null, null);
     }
 
+    /**
+     * Checks a rule built in code with the rules a request body is held to, and returns it as it
+     * would be stored (updated now); every problem found is reported, each with its field.
+     */
+    public Rule validate(Rule rule) {
+        List<FieldError> errors = new ArrayList<>();
+        checkId(rule.id() == null ? "" : rule.id(), errors);
+        if (rule.name() == null) {
+            errors.add(new FieldError("name", "is required"));
+        } else {
+            checkName(rule.name(), errors);
+        }
+        if (rule.scope() == null || rule.scope().kind() == null) {
+            errors.add(new FieldError("scope", "is required: {\"kind\": \"device\" | \"tag\" | \"all\", \"value\": ...}"));
+        } else {
+            scopeValueError(rule.scope().kind(), rule.scope().value()).ifPresent(message -> errors.add(new FieldError("scope.value", message)));
+        }
+        if (rule.metric() == null) {
+            errors.add(new FieldError("metric", "is required"));
+        } else {
+            checkMetric(rule.metric(), errors);
+        }
+        if (rule.operator() == null) {
+            errors.add(new FieldError("operator", "is required: >, >=, < or <="));
+        }
+        if (!Double.isFinite(rule.threshold())) {
+            errors.add(new FieldError("threshold", "must be a finite number"));
+        }
+        checkRange(rule.holdSeconds(), "holdSeconds", 1, MAX_HOLD_SECONDS, errors);
+        checkRange(rule.consecutive() == null ? null : rule.consecutive().longValue(), "consecutive", 2, MAX_CONSECUTIVE, errors);
+        checkOneWait(rule.holdSeconds(), rule.consecutive(), errors);
+        if (rule.clear() != null) {
+            if (rule.clear().operator() == null || !Double.isFinite(rule.clear().threshold())) {
+                errors.add(new FieldError("clear", "must be an object with operator and threshold"));
+            } else if (rule.operator() != null) {
+                checkHysteresis(rule.raise(), rule.clear(), errors);
+            }
+        }
+        if (rule.severity() == null) {
+            errors.add(new FieldError("severity", "is required"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return new Rule(rule.id(), rule.name(), rule.scope(), rule.metric(), rule.operator(), rule.threshold(), rule.holdSeconds(),
+                rule.consecutive(), rule.clear(), rule.severity(), rule.enabled(), clock.instant(), null, null);
+    }
+
+    private static void checkId(String id, List<FieldError> errors) {
+        if (!RULE_ID.matcher(id).matches()) {
+            errors.add(new FieldError("id", "rule ids are 1-64 letters, digits or ._-"));
+        }
+    }
+
+    private static void checkName(String name, List<FieldError> errors) {
+        if (name.isBlank() || name.length() > MAX_NAME) {
+            errors.add(new FieldError("name", "must be 1-" + MAX_NAME + " characters"));
+        }
+    }
+
+    private static void checkMetric(String metric, List<FieldError> errors) {
+        if (!TelemetryParser.isMetricName(metric)) {
+            errors.add(new FieldError("metric", "metric names are 1-32 letters, digits or '_', starting with a letter"));
+        }
+    }
+
+    private static void checkRange(Long value, String field, long min, long max, List<FieldError> errors) {
+        if (value != null && (value < min || value > max)) {
+            errors.add(new FieldError(field, wholeNumberRule(min, max)));
+        }
+    }
+
+    /** A rule waits for a duration or for readings in a row, not both. */
+    private static void checkOneWait(Long holdSeconds, Number consecutive, List<FieldError> errors) {
+        if (holdSeconds != null && consecutive != null) {
+            errors.add(new FieldError("consecutive", "use holdSeconds or consecutive, not both"));
+        }
+    }
+
+    private static String wholeNumberRule(long min, long max) {
+        return "must be a whole number from " + min + " to " + max;
+    }
+
+    /** What is wrong with a scope's value for its kind, if anything. */
+    private static Optional<String> scopeValueError(RuleScope.Kind kind, String value) {
+        boolean valid = switch (kind) {
+            case ALL -> true;
+            case DEVICE -> value != null && TelemetryParser.isDeviceId(value);
+            case TAG -> value != null && TAG.matcher(value).matches();
+        };
+        return valid ? Optional.empty()
+                : Optional.of(kind == RuleScope.Kind.DEVICE ? "must be a device id" : "must be a tag: 1-64 letters, digits or ._:-");
+    }
+
     /** A clear condition must hold only on the far side of the raise threshold, or alerts would flap. */
     private static void checkHysteresis(Condition raise, Condition clear, List<FieldError> errors) {
         boolean raisesHigh = raise.operator() == Operator.GT || raise.operator() == Operator.GE;
@@ -187,25 +286,12 @@ public final class RuleService {
             return null;
         }
         String value = node.path("value").isTextual() ? node.get("value").asText() : null;
-        switch (kind) {
-            case ALL -> {
-                return RuleScope.all();
-            }
-            case DEVICE -> {
-                if (value == null || !TelemetryParser.isDeviceId(value)) {
-                    errors.add(new FieldError("scope.value", "must be a device id"));
-                    return null;
-                }
-                return RuleScope.device(value);
-            }
-            default -> {
-                if (value == null || !TAG.matcher(value).matches()) {
-                    errors.add(new FieldError("scope.value", "must be a tag: 1-64 letters, digits or ._:-"));
-                    return null;
-                }
-                return RuleScope.tag(value);
-            }
+        Optional<String> error = scopeValueError(kind, value);
+        if (error.isPresent()) {
+            errors.add(new FieldError("scope.value", error.get()));
+            return null;
         }
+        return kind == RuleScope.Kind.ALL ? RuleScope.all() : new RuleScope(kind, value);
     }
 
     private static String text(JsonNode body, String field, List<FieldError> errors, boolean required) {
@@ -255,7 +341,7 @@ public final class RuleService {
             return null;
         }
         if (!node.isIntegralNumber() || node.longValue() < min || node.longValue() > max) {
-            errors.add(new FieldError(field, "must be a whole number from " + min + " to " + max));
+            errors.add(new FieldError(field, wholeNumberRule(min, max)));
             return null;
         }
         return node.longValue();

@@ -175,16 +175,13 @@ public final class AlertNotifier {
     private List<Announcement> compose(List<Change> changes, boolean withinBudget) {
         Instant now = clock.instant();
         if (withinBudget && changes.size() <= INDIVIDUAL_LIMIT) {
-            return changes.stream().map(change -> new Announcement(new Reply(describe(change, now), actions(change)), List.of(change))).toList();
+            return changes.stream().map(change -> new Announcement(
+                    new Reply(Texts.alertChange(change.alert(), change.transition(), now), actions(change)), List.of(change))).toList();
         }
         long opened = changes.stream().filter(change -> change.transition().state() == AlertState.OPEN).count();
         Map<String, Integer> perDevice = new TreeMap<>();
         changes.forEach(change -> perDevice.merge(change.alert().deviceId(), 1, Integer::sum));
-        StringBuilder devicesText = new StringBuilder();
-        perDevice.forEach((device, count) -> devicesText.append(devicesText.length() == 0 ? "" : ", ")
-                .append('`').append(device).append("` (").append(count).append(')'));
-        return List.of(new Announcement(Reply.of("🔔 **" + changes.size() + " alert changes**: " + opened + " opened, " + (changes.size() - opened)
-                + " resolved, on " + devicesText + ". Say `alerts` for the open ones."), changes));
+        return List.of(new Announcement(Reply.of(Texts.alertChanges(changes.size(), opened, perDevice)), changes));
     }
 
     /** An alert that opened can be acknowledged or resolved from the notification (as buttons where the platform has them). */
@@ -194,23 +191,5 @@ public final class AlertNotifier {
         }
         String id = change.alert().id();
         return List.of(new Reply.Choice("Acknowledge", "ack " + id), new Reply.Choice("Resolve", "resolve " + id));
-    }
-
-    private static String describe(Change change, Instant now) {
-        AlertDocument alert = change.alert();
-        AlertDocument.Transition transition = change.transition();
-        if (alert.isOffline()) {
-            return transition.state() == AlertState.OPEN
-                    ? "📴 `" + alert.deviceId() + "` is **offline** (" + alert.severity().label() + "): not seen since "
-                            + Texts.time(transition.readingTs(), now) + ". Say `ack " + alert.id() + "`."
-                    : "✅ `" + alert.deviceId() + "` is back online (`" + alert.id() + "`).";
-        }
-        String reading = transition.value() == null ? ""
-                : ": " + alert.metric() + " " + Texts.number(transition.value()) + " at " + Texts.time(transition.readingTs(), now);
-        if (transition.state() == AlertState.OPEN) {
-            return "🔔 **" + alert.ruleName() + "** on `" + alert.deviceId() + "` (" + alert.severity().label() + ")" + reading
-                    + ". Say `ack " + alert.id() + "`.";
-        }
-        return "✅ Resolved: **" + alert.ruleName() + "** on `" + alert.deviceId() + "`" + reading + " (`" + alert.id() + "`).";
     }
 }

@@ -1,5 +1,6 @@
 package dev.sensorchat.chat;
 
+import dev.sensorchat.chat.language.Fuzzy;
 import dev.sensorchat.chat.language.Vocabulary;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The fleet as the bot knows it: every device (for lists and for recognising names in messages),
@@ -56,5 +59,11 @@ public final class ChatDirectory {
     public synchronized Vocabulary vocabulary() {
         devices();
         return vocabulary;
+    }
+
+    /** The known device id nearest to an unknown one, which is likely what was meant. */
+    public Optional<String> closest(String deviceId) {
+        return Fuzzy.closest(deviceId.toLowerCase(Locale.ROOT),
+                devices().stream().map(device -> device.deviceId().toLowerCase(Locale.ROOT)).toList());
     }
 }

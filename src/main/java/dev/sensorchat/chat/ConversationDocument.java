@@ -1,8 +1,12 @@
 package dev.sensorchat.chat;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.chat.channels.ReplyAddress;
+import dev.sensorchat.chat.language.IntentType;
 import dev.sensorchat.chat.language.TimeRange;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +20,7 @@ import java.util.List;
  *
  * @param id             = conversationId: {@code <channel>:<platform conversation id>}
  * @param address        how to reach the conversation for notifications
- * @param lastIntent     what was asked last, for follow-ups ("what about boiler-2?")
+ * @param lastIntent     what was asked last (STATUS or METRIC), for follow-ups ("what about boiler-2?")
  * @param lastDevice     the device talked about last ("and humidity?")
  * @param lastMetric     the metric asked about last
  * @param lastRange      the time range asked about last
@@ -25,20 +29,30 @@ import java.util.List;
  * @param budget         notifications sent in the current minute, for rate limiting
  */
 public record ConversationDocument(String id, String conversationId, String channel, ReplyAddress address,
-                                   String lastIntent, String lastDevice, String lastMetric, TimeRange lastRange,
+                                   IntentType lastIntent, String lastDevice, String lastMetric, TimeRange lastRange,
                                    PendingAction pending, List<Subscription> subscriptions, NotificationBudget budget,
                                    Instant updatedAt) {
 
     /**
-     * An action that needs confirmation.
-     *
-     * @param action      {@code create_rule} or {@code delete_rule}
-     * @param ruleId      the rule it is about
-     * @param ruleJson    for {@code create_rule}: the rule to save
-     * @param description what was proposed, in words
-     * @param expiresAt   after this, "yes" no longer confirms it
+     * An action that waits for "yes" or "no"; after {@code expiresAt}, "yes" no longer confirms it.
+     * The type names differ from the untyped form stored before ({@code create_rule} with the rule
+     * as a JSON string): such an action reads as none, as it would have expired by now anyway.
      */
-    public record PendingAction(String action, String ruleId, String ruleJson, String description, Instant expiresAt) {
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "action", defaultImpl = Void.class)
+    @JsonSubTypes({@JsonSubTypes.Type(value = CreateRule.class, name = "create-rule"),
+            @JsonSubTypes.Type(value = DeleteRule.class, name = "delete-rule")})
+    public sealed interface PendingAction permits CreateRule, DeleteRule {
+        /** The rule to create, or the one to delete (as it was when proposed). */
+        Rule rule();
+
+        Instant expiresAt();
+    }
+
+    /** @param rule validated, to be saved as it is */
+    public record CreateRule(Rule rule, Instant expiresAt) implements PendingAction {
+    }
+
+    public record DeleteRule(Rule rule, Instant expiresAt) implements PendingAction {
     }
 
     /** Alerts of devices in {@code scope} with at least {@code minSeverity}. */
@@ -53,7 +67,7 @@ public record ConversationDocument(String id, String conversationId, String chan
         return new ConversationDocument(key, key, channel, address, null, null, null, null, null, List.of(), null, null);
     }
 
-    public ConversationDocument withContext(String intent, String device, String metric, TimeRange range) {
+    public ConversationDocument withContext(IntentType intent, String device, String metric, TimeRange range) {
         return new ConversationDocument(id, conversationId, channel, address, intent, device, metric, range, pending,
                 subscriptions, budget, updatedAt);
     }

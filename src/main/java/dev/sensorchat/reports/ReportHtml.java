@@ -1,5 +1,6 @@
 package dev.sensorchat.reports;
 
+import dev.sensorchat.chat.Texts;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -675,13 +676,9 @@ public final class ReportHtml {
         return minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
     }
 
-    /** At most two decimals, no trailing zeros, a dot as decimal separator; a dash when not a number. */
+    /** Written as the chat writes numbers ({@link Texts#number}); a dash when not a number. */
     static String number(double value) {
-        if (!Double.isFinite(value)) {
-            return "&#8211;";
-        }
-        BigDecimal rounded = BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP);
-        return rounded.signum() == 0 ? "0" : rounded.stripTrailingZeros().toPlainString();
+        return Double.isFinite(value) ? Texts.number(value) : "&#8211;";
     }
 
     /** A share (0 to 1) as a percentage with at most one decimal, rounded down: 100% only when complete. */
@@ -693,9 +690,9 @@ public final class ReportHtml {
         return (rounded.signum() == 0 ? "0" : rounded.stripTrailingZeros().toPlainString()) + "%";
     }
 
-    /** Thousands separated by commas, whatever the default locale. */
+    /** Written as the chat writes counts ({@link Texts#count}). */
     static String count(long value) {
-        return String.format(Locale.ROOT, "%,d", value);
+        return Texts.count(value);
     }
 
     /** An SVG coordinate: one decimal at most. */

@@ -1,6 +1,7 @@
 package dev.sensorchat.chat.language;
 
 import dev.sensorchat.alerts.Operator;
+import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.alerts.Severity;
 
@@ -10,4 +11,9 @@ import dev.sensorchat.alerts.Severity;
  */
 public record RuleDraft(String metric, Operator operator, double threshold, RuleScope scope, Long holdSeconds,
                         Integer consecutive, Severity severity) {
+
+    /** The rule this draft describes, enabled, not yet validated or stored. */
+    public Rule toRule(String id, String name) {
+        return new Rule(id, name, scope, metric, operator, threshold, holdSeconds, consecutive, null, severity, true, null, null, null);
+    }
 }

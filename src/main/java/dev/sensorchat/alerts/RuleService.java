@@ -3,6 +3,7 @@ package dev.sensorchat.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorchat.common.ConflictException;
 import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.common.PreconditionFailedException;
 import dev.sensorchat.common.ValidationException.FieldError;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.storage.CosmosStore;
@@ -73,21 +74,45 @@ public final class RuleService {
         return rule;
     }
 
+    /** The rule with its version (the store's ETag), for conditional updates. */
+    public Optional<Stored<Rule>> findVersioned(String id) {
+        return store.find(id, id).filter(stored -> !stored.value().isDeleted());
+    }
+
     /** Replaces a rule's definition; its state and open alerts stay with it. */
     public Rule replace(String id, JsonNode body) {
+        return replace(id, body, null).value();
+    }
+
+    /**
+     * Replaces a rule's definition if it is still the version {@code ifMatch} names (null or
+     * {@code *}: whichever version is there), so an edit based on a stale read cannot undo
+     * another one; {@link PreconditionFailedException} otherwise.
+     */
+    public Stored<Rule> replace(String id, JsonNode body, String ifMatch) {
         if (body != null && body.hasNonNull("id") && !body.get("id").asText().equals(id)) {
             throw ValidationException.of("id", "must match the rule id in the path, or be left out");
         }
         Rule rule = parse(id, body);
-        Stored<Rule> existing = store.find(id, id).filter(stored -> !stored.value().isDeleted())
-                .orElseThrow(() -> new NotFoundException("rule", id));
+        Stored<Rule> existing = findVersioned(id).orElseThrow(() -> new NotFoundException("rule", id));
+        if (ifMatch != null && !ifMatch.equals("*") && !unquoted(ifMatch).equals(unquoted(existing.etag()))) {
+            throw new PreconditionFailedException("rule '" + id + "' changed since that version was read; read it again");
+        }
+        Stored<Rule> replaced;
         try {
-            store.replace(rule, existing.etag());
+            replaced = store.replace(rule, existing.etag());
         } catch (StoreException.StaleDocument e) {
+            if (ifMatch != null && !ifMatch.equals("*")) {
+                throw new PreconditionFailedException("rule '" + id + "' changed since that version was read; read it again");
+            }
             throw new ConflictException("rule '" + id + "' was changed meanwhile; read it again");
         }
         catalog.invalidate();
-        return rule;
+        return replaced;
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     /** Deletes the rule; false when there was none. Its open alerts stay and can be resolved by hand. */
@@ -214,6 +239,9 @@ public final class RuleService {
     private static void checkId(String id, List<FieldError> errors) {
         if (!RULE_ID.matcher(id).matches()) {
             errors.add(new FieldError("id", "rule ids are 1-64 letters, digits or ._-"));
+        } else if (id.equalsIgnoreCase(AlertDocument.OFFLINE)) {
+            // Offline alerts of silent devices carry this rule id: a rule of that id would be taken for them.
+            errors.add(new FieldError("id", "'" + AlertDocument.OFFLINE + "' is reserved for the built-in offline alerts of silent devices"));
         }
     }
 

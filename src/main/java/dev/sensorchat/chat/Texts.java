@@ -9,11 +9,10 @@ import dev.sensorchat.chat.ConversationDocument.DeleteRule;
 import dev.sensorchat.chat.ConversationDocument.PendingAction;
 import dev.sensorchat.chat.ConversationDocument.Subscription;
 import dev.sensorchat.chat.channels.Reply;
+import dev.sensorchat.common.Numbers;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.reports.FleetReport;
 import dev.sensorchat.telemetry.MetricStats;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -67,12 +65,12 @@ public final class Texts {
 
     /** At most two decimals, no trailing zeros: 21.4, 1000, -0.05. */
     public static String number(double value) {
-        return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return Numbers.number(value);
     }
 
     /** Thousands separated by commas, whatever the default locale: 12,345. */
     public static String count(long value) {
-        return String.format(Locale.ROOT, "%,d", value);
+        return Numbers.count(value);
     }
 
     public static String ago(Instant then, Instant now) {

@@ -39,7 +39,7 @@ public final class AlertsApi {
 
     @FunctionName("listAlerts")
     public HttpResponseMessage list(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "alerts") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
@@ -55,7 +55,7 @@ public final class AlertsApi {
 
     @FunctionName("getAlert")
     public HttpResponseMessage get(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "alerts/{alertId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("alertId") String alertId,
             ExecutionContext context) {

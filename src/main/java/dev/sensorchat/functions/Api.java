@@ -9,6 +9,7 @@ import com.microsoft.azure.functions.HttpStatus;
 import dev.sensorchat.common.ConflictException;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.common.PreconditionFailedException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.storage.Page;
 import dev.sensorchat.storage.StoreException;
@@ -74,6 +75,8 @@ final class Api {
             return problem(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
         } catch (ConflictException e) {
             return problem(request, HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of());
+        } catch (PreconditionFailedException e) {
+            return problem(request, HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
         } catch (StoreException.Unavailable e) {
             context.getLogger().log(Level.SEVERE, "Request failed, a dependency is down: " + request.getHttpMethod() + " "
                     + request.getUri().getPath(), e);
@@ -133,6 +136,22 @@ final class Api {
         } catch (JsonProcessingException e) {
             throw new MalformedBody("The body is not valid JSON: " + Json.problemOf(e) + ".");
         }
+    }
+
+    /** A request header, looked up without regard to case (hosts differ in how they pass names). */
+    static Optional<String> header(HttpRequestMessage<?> request, String name) {
+        return request.getHeaders().entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).filter(value -> value != null && !value.isBlank()).map(String::strip).findFirst();
+    }
+
+    /** The store's version as an HTTP entity tag: a quoted string (Cosmos DB's ETags already carry the quotes). */
+    static String etag(String storeEtag) {
+        return storeEtag.startsWith("\"") ? storeEtag : "\"" + storeEtag + "\"";
+    }
+
+    /** The version an {@code If-Match} value names (a weak tag compares as its strong one). */
+    static String storeEtag(String ifMatch) {
+        return ifMatch.startsWith("W/") ? ifMatch.substring(2) : ifMatch;
     }
 
     /** A string field that may be absent or null; any other type is a 400 naming it. */

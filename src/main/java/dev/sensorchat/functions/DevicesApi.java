@@ -55,7 +55,7 @@ public final class DevicesApi {
 
     @FunctionName("listDevices")
     public HttpResponseMessage list(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "devices") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
@@ -68,7 +68,7 @@ public final class DevicesApi {
 
     @FunctionName("getDevice")
     public HttpResponseMessage get(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             ExecutionContext context) {
@@ -114,7 +114,7 @@ public final class DevicesApi {
 
     @FunctionName("getDeviceMetric")
     public HttpResponseMessage aggregates(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "devices/{deviceId}/metrics/{metric}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             @BindingName("metric") String metric,

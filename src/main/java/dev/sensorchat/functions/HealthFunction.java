@@ -29,7 +29,7 @@ public final class HealthFunction {
 
     @FunctionName("health")
     public HttpResponseMessage run(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "health") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         HealthReport report = health.get().check();

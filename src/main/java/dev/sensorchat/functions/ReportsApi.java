@@ -46,7 +46,7 @@ public final class ReportsApi {
      */
     @FunctionName("buildReport")
     public HttpResponseMessage build(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "reports") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respondWith(request, context, () -> {
@@ -61,7 +61,7 @@ public final class ReportsApi {
     /** GET /reports/daily: the recorded reports, newest first. */
     @FunctionName("listReports")
     public HttpResponseMessage list(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "reports/daily") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
@@ -71,7 +71,7 @@ public final class ReportsApi {
     /** GET /reports/daily/{date}?format=: the stored daily report of that UTC day. */
     @FunctionName("getDailyReport")
     public HttpResponseMessage daily(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "reports/daily/{date}") HttpRequestMessage<Optional<String>> request,
             @BindingName("date") String date,
             ExecutionContext context) {

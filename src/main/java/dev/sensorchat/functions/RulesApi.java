@@ -10,8 +10,10 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleService;
 import dev.sensorchat.common.NotFoundException;
+import dev.sensorchat.storage.Stored;
 import java.util.Optional;
 
 /** The rules part of the query API: create, read, update and delete alert rules. */
@@ -29,7 +31,7 @@ public final class RulesApi {
 
     @FunctionName("listRules")
     public HttpResponseMessage list(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "rules") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
@@ -46,12 +48,14 @@ public final class RulesApi {
 
     @FunctionName("getRule")
     public HttpResponseMessage get(
-            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("ruleId") String ruleId,
             ExecutionContext context) {
-        return Api.respond(request, context, HttpStatus.OK,
-                () -> rules().find(ruleId(ruleId)).orElseThrow(() -> new NotFoundException("rule", ruleId)));
+        return Api.respondWith(request, context, () -> {
+            Stored<Rule> rule = rules().findVersioned(ruleId(ruleId)).orElseThrow(() -> new NotFoundException("rule", ruleId));
+            return HttpResponses.json(request, HttpStatus.OK, rule.value()).header("ETag", Api.etag(rule.etag())).build();
+        });
     }
 
     @FunctionName("replaceRule")
@@ -60,7 +64,11 @@ public final class RulesApi {
                     route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("ruleId") String ruleId,
             ExecutionContext context) {
-        return Api.respond(request, context, HttpStatus.OK, () -> rules().replace(ruleId(ruleId), Api.body(request)));
+        return Api.respondWith(request, context, () -> {
+            String ifMatch = Api.header(request, "If-Match").map(Api::storeEtag).orElse(null);
+            Stored<Rule> replaced = rules().replace(ruleId(ruleId), Api.body(request), ifMatch);
+            return HttpResponses.json(request, HttpStatus.OK, replaced.value()).header("ETag", Api.etag(replaced.etag())).build();
+        });
     }
 
     @FunctionName("deleteRule")

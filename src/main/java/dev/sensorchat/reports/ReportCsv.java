@@ -1,6 +1,6 @@
 package dev.sensorchat.reports;
 
-import java.math.BigDecimal;
+import dev.sensorchat.common.Numbers;
 import java.util.List;
 
 /**
@@ -39,7 +39,7 @@ public final class ReportCsv {
 
     /** Up to 6 decimals, no exponent, no trailing zeros: exact enough to check, short enough to read. */
     static String number(double value) {
-        return new BigDecimal(value).setScale(6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        return Numbers.exact(value);
     }
 
     private static String quote(String text) {

@@ -1,6 +1,6 @@
 package dev.sensorchat.reports;
 
-import dev.sensorchat.chat.Texts;
+import dev.sensorchat.common.Numbers;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -678,7 +678,7 @@ public final class ReportHtml {
 
     /** Written as the chat writes numbers ({@link Texts#number}); a dash when not a number. */
     static String number(double value) {
-        return Double.isFinite(value) ? Texts.number(value) : "&#8211;";
+        return Double.isFinite(value) ? Numbers.number(value) : "&#8211;";
     }
 
     /** A share (0 to 1) as a percentage with at most one decimal, rounded down: 100% only when complete. */
@@ -692,7 +692,7 @@ public final class ReportHtml {
 
     /** Written as the chat writes counts ({@link Texts#count}). */
     static String count(long value) {
-        return Texts.count(value);
+        return Numbers.count(value);
     }
 
     /** An SVG coordinate: one decimal at most. */

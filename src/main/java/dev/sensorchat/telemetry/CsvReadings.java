@@ -87,6 +87,9 @@ public final class CsvReadings {
             if (!Double.isFinite(value)) {
                 return rejected(RejectReason.NON_FINITE_VALUE, metrics[i], "metric values must be finite");
             }
+            if (Math.abs(value) > TelemetryLimits.MAX_MAGNITUDE) {
+                return rejected(RejectReason.VALUE_OUT_OF_RANGE, metrics[i], TelemetryLimits.MAX_MAGNITUDE_RULE);
+            }
             names.add(metrics[i]);
             values.add(value);
         }

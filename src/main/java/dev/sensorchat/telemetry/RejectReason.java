@@ -14,6 +14,8 @@ public enum RejectReason {
     INVALID_FIELD,
     /** A metric value is NaN or infinite. */
     NON_FINITE_VALUE,
+    /** A metric value is beyond ±{@link TelemetryLimits#MAX_MAGNITUDE}. */
+    VALUE_OUT_OF_RANGE,
     /** The reading claims to be from more than 5 minutes in the future. */
     FUTURE_TIMESTAMP,
     /** The reading is older than the allowed lateness. */

@@ -14,6 +14,13 @@ import java.time.Duration;
 public record TelemetryLimits(int maxEventBytes, int maxMetricsPerReading, int maxReadingsPerEvent,
                               Duration maxFutureSkew, Duration allowedLateness) {
 
+    /**
+     * The largest magnitude a metric value may have. Far beyond any sensor's range, and small
+     * enough that no window's sum can overflow to infinity (that needs about 10^293 readings).
+     */
+    public static final double MAX_MAGNITUDE = 1e15;
+    public static final String MAX_MAGNITUDE_RULE = "metric values must be within ±1e15";
+
     public static final int MAX_EVENT_BYTES = 64 * 1024;
     public static final int MAX_METRICS_PER_READING = 32;
     public static final int MAX_READINGS_PER_EVENT = 500;

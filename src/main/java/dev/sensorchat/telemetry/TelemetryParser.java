@@ -192,6 +192,9 @@ public final class TelemetryParser {
             if (!Double.isFinite(number)) {
                 throw new Reject(RejectReason.NON_FINITE_VALUE, path + "." + name, "metric values must be finite");
             }
+            if (Math.abs(number) > TelemetryLimits.MAX_MAGNITUDE) {
+                throw new Reject(RejectReason.VALUE_OUT_OF_RANGE, path + "." + name, TelemetryLimits.MAX_MAGNITUDE_RULE);
+            }
             if (metrics.contains(name)) {
                 throw new Reject(RejectReason.INVALID_FIELD, path + "." + name, "metric appears twice");
             }

@@ -35,24 +35,24 @@ class FunctionContractIT {
 
     /** Every function's bindings (and retry policy), exactly as the host must receive them. */
     private static final Map<String, String> EXPECTED = Map.ofEntries(
-            Map.entry("health", http("health", "GET", "ANONYMOUS")),
-            Map.entry("listDevices", http("devices", "GET", "FUNCTION")),
-            Map.entry("getDevice", http("devices/{deviceId}", "GET", "FUNCTION")),
+            Map.entry("health", http("health", "GET\", \"HEAD", "ANONYMOUS")),
+            Map.entry("listDevices", http("devices", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("getDevice", http("devices/{deviceId}", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("updateDevice", http("devices/{deviceId}", "PATCH", "FUNCTION")),
-            Map.entry("getDeviceMetric", http("devices/{deviceId}/metrics/{metric}", "GET", "FUNCTION")),
-            Map.entry("listAlerts", http("alerts", "GET", "FUNCTION")),
-            Map.entry("getAlert", http("alerts/{alertId}", "GET", "FUNCTION")),
+            Map.entry("getDeviceMetric", http("devices/{deviceId}/metrics/{metric}", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("listAlerts", http("alerts", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("getAlert", http("alerts/{alertId}", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("acknowledgeAlert", http("alerts/{alertId}/ack", "POST", "FUNCTION")),
             Map.entry("resolveAlert", http("alerts/{alertId}/resolve", "POST", "FUNCTION")),
-            Map.entry("listRules", http("rules", "GET", "FUNCTION")),
+            Map.entry("listRules", http("rules", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("createRule", http("rules", "POST", "FUNCTION")),
-            Map.entry("getRule", http("rules/{ruleId}", "GET", "FUNCTION")),
+            Map.entry("getRule", http("rules/{ruleId}", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("replaceRule", http("rules/{ruleId}", "PUT", "FUNCTION")),
             Map.entry("deleteRule", http("rules/{ruleId}", "DELETE", "FUNCTION")),
             Map.entry("chat", http("chat/{channel}", "POST", "ANONYMOUS")),
-            Map.entry("buildReport", http("reports", "GET", "FUNCTION")),
-            Map.entry("listReports", http("reports/daily", "GET", "FUNCTION")),
-            Map.entry("getDailyReport", http("reports/daily/{date}", "GET", "FUNCTION")),
+            Map.entry("buildReport", http("reports", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("listReports", http("reports/daily", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("getDailyReport", http("reports/daily/{date}", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("dailyReport", """
                     {"bindings": [
                       {"type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "%REPORT_SCHEDULE%"} ]}
@@ -86,7 +86,7 @@ class FunctionContractIT {
                        "connection": "DataStorage", "source": "EventGrid", "properties": {"supportsDeferredBinding": "true"}} ]}
                     """));
 
-    /** An HTTP-triggered function with one method, answering with its return value. */
+    /** An HTTP-triggered function with its methods (GET routes answer HEAD too), answering with its return value. */
     private static String http(String route, String method, String authLevel) {
         return """
                 {"bindings": [

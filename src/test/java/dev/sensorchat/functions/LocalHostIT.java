@@ -145,7 +145,12 @@ class LocalHostIT {
         assertTrue(missing.body().contains("no-such-device"));
         HttpResponse<String> notAllowed = send("DELETE", "/api/devices", FUNCTION_KEY, null);
         assertEquals(405, notAllowed.statusCode());
-        assertEquals("GET", notAllowed.headers().firstValue("Allow").orElseThrow());
+        assertEquals("GET, HEAD", notAllowed.headers().firstValue("Allow").orElseThrow());
+        HttpResponse<String> head = send("HEAD", "/api/devices", FUNCTION_KEY, null);
+        assertEquals(200, head.statusCode(), "HEAD on a GET route, once 405");
+        assertEquals("application/json; charset=utf-8", head.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("", head.body(), "headers only");
+        assertEquals(200, send("HEAD", "/api/health", null, null).statusCode());
         assertEquals(404, send("GET", "/api/nothing-here", FUNCTION_KEY, null).statusCode());
         assertEquals(413, send("POST", "/api/rules", FUNCTION_KEY, "x".repeat(70_000)).statusCode());
         HttpResponse<String> invalid = send("POST", "/api/rules", FUNCTION_KEY, "{\"metric\": 5}");

@@ -368,6 +368,30 @@ class QueryApiIT {
         }
 
         @Test
+        void anEditBasedOnAStaleReadIsRefusedWith412() {
+            String rule = """
+                    {"id": "etag-%s", "name": "Warm", "scope": {"kind": "all"}, "metric": "t", "operator": ">", "threshold": 30}"""
+                    .formatted(UUID.randomUUID().toString().substring(0, 6));
+            String id = body(call(rules::create, post("/api/rules", rule), 201)).get("id").asText();
+            HttpResponseMessage read = call((r, c) -> rules.get(r, id, c), get("/api/rules/" + id), 200);
+            String etag = read.getHeader("ETag");
+            assertTrue(etag != null && etag.startsWith("\"") && etag.endsWith("\""), "a quoted entity tag: " + etag);
+
+            // Someone else saves first; the edit based on the old read must not undo theirs.
+            HttpResponseMessage theirs = call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x",
+                    rule.replace("30", "31")).header("If-Match", etag), 200);
+            String newer = theirs.getHeader("ETag");
+            assertTrue(newer != null && !newer.equals(etag), "a new version: " + newer);
+            problem(call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x",
+                    rule.replace("30", "99")).header("If-Match", etag), 412), 412, null);
+            assertEquals(31, body(call((r, c) -> rules.get(r, id, c), get("/api/rules/" + id), 200)).get("threshold").asInt());
+
+            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", rule.replace("30", "32"))
+                    .header("If-Match", "*"), 200);
+            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", rule.replace("30", "33")), 200);
+        }
+
+        @Test
         void conflictsAndMismatches() {
             String duplicate = """
                     {"id": "hot", "name": "Again", "scope": {"kind": "all"}, "metric": "t", "operator": ">", "threshold": 1}""";
@@ -376,6 +400,12 @@ class QueryApiIT {
             problem(call((r, c) -> rules.replace(r, "missing", c), TestHttpRequest.of(HttpMethod.PUT, "http://x",
                     duplicate.replace("\"id\": \"hot\", ", "")), 404), 404, null);
             problem(call((r, c) -> rules.get(r, "bad id!", c), get("/x"), 400), 400, "ruleId");
+            // A rule named like the built-in offline alerts would have its alerts taken for them.
+            for (String reserved : List.of("offline", "Offline")) {
+                JsonNode refused = problem(call(rules::create, post("/api/rules", duplicate.replace("\"hot\"", "\"" + reserved + "\"")), 400),
+                        400, "id");
+                assertTrue(refused.toString().contains("reserved"), refused::toString);
+            }
         }
     }
 }

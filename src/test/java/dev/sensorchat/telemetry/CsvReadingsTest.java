@@ -31,6 +31,7 @@ class CsvReadingsTest {
         assertEquals("missing_field", reason(",2026-11-22T10:00:00Z,1,2"));
         assertEquals("invalid_field", reason("a,yesterday,1,2"));
         assertEquals("non_finite_value", reason("a,2026-11-22T10:00:00Z,NaN,2"));
+        assertEquals("value_out_of_range", reason("a,2026-11-22T10:00:00Z,1.7976931348623157e308,2"));
         assertEquals("invalid_field", reason("a,2026-11-22T10:00:00Z,0x10,2"));
         assertEquals("invalid_field", reason("a,2026-11-22T10:00:00Z,1d,2"));
         assertEquals("invalid_field", reason("a,2026-11-22T10:00:00Z,,"));

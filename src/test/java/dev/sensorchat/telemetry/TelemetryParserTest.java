@@ -93,6 +93,8 @@ class TelemetryParserTest {
             "NaN                     | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":NaN}}`     | non_finite_value    | metrics.t",
             "Infinity                | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":-Infinity}}` | non_finite_value  | metrics.t",
             "overflow                | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":1e999}}`   | non_finite_value    | metrics.t",
+            "largest double          | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":1.7976931348623157e308}}` | value_out_of_range | metrics.t",
+            "beyond the range        | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":-1.000001e15}}` | value_out_of_range | metrics.t",
             "bad metric name         | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"temp C\":1}}`  | invalid_metric_name | metrics.temp C",
             "duplicate metric        | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":1,\"t\":2}}` | invalid_field     | metrics.t",
             "future                  | `{\"deviceId\":\"a\",\"ts\":\"2026-11-22T10:05:01Z\",\"metrics\":{\"t\":1}}`       | future_timestamp    | ts",

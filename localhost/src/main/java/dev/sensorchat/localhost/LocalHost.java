@@ -243,7 +243,7 @@ public final class LocalHost implements AutoCloseable {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         URI uri = URI.create("http://127.0.0.1:" + port() + exchange.getRequestURI());
         LocalHttpRequest request = new LocalHttpRequest(uri, HttpMethod.value(method), Map.copyOf(headers), Map.copyOf(query),
-                body.get().length == 0 && (method.equals("GET") || method.equals("DELETE")) ? null : new String(body.get(), StandardCharsets.UTF_8));
+                body.get().length == 0 && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")) ? null : new String(body.get(), StandardCharsets.UTF_8));
         Map<String, Object> metadata = new HashMap<>(parameters);
         metadata.put("Query", query);
         metadata.put("Headers", headers);
@@ -425,7 +425,8 @@ public final class LocalHost implements AutoCloseable {
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
-        boolean empty = body.length == 0 || status == 204 || status == 304;
+        // A HEAD answer carries the GET's headers and no body, as Kestrel sends it for the Functions host.
+        boolean empty = body.length == 0 || status == 204 || status == 304 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
         exchange.sendResponseHeaders(status, empty ? -1 : body.length);
         if (!empty) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -172,6 +172,10 @@ public final class Texts {
         return "I don't know a device `" + deviceId + "`." + closest.map(id -> " Did you mean `" + id + "`?").orElse(" `devices` lists them.");
     }
 
+    public static String unusable(String problem) {
+        return "I can't answer that as written: " + problem + ". Say `help` for what I can do.";
+    }
+
     public static String notUnderstood(String suggestion) {
         return "Sorry, I didn't get that." + (suggestion == null ? "" : " Did you mean " + suggestion + "?") + " Say `help` for what I can do.";
     }

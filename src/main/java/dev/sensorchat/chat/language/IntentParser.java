@@ -51,11 +51,26 @@ public final class IntentParser {
         "warn if", "warn me", "warn when", "tell me when", "tell me if", "let me know when", "let me know if",
         "create rule", "create a rule", "add rule", "add a rule", "new rule", "raise an alert", "raise alert"};
 
+    /** An HTML or XML tag: what a message of plain words never holds, and what must never be read as words. */
+    private static final Pattern MARKUP = Pattern.compile("</?[a-z][a-z0-9-]*(?:\\s+[a-z-]+\\s*=\\s*[^\\s>]+)*\\s*/?>");
+
     /** Understands {@code text}; {@code now} anchors relative times ("last hour"). */
     public Intent parse(String text, Vocabulary vocabulary, Instant now) {
         Message message = new Message(text);
         if (message.lower.isEmpty()) {
             return Intent.of(IntentType.HELP);
+        }
+        // "status <script>alert(1)</script>" was once answered with the alert list: words inside
+        // markup are not the user's words, so a message with markup is refused, saying so.
+        Matcher markup = MARKUP.matcher(text.toLowerCase(Locale.ROOT));
+        if (markup.find()) {
+            String tag = markup.group();
+            return Intent.unusable("it holds markup (`" + (tag.length() > 30 ? tag.substring(0, 30) + "…" : tag)
+                    + "`), and I read plain words only");
+        }
+        Optional<String> badRange = TimeRange.unusable(message.lower);
+        if (badRange.isPresent()) {
+            return Intent.unusable(badRange.get());
         }
         String bare = message.lower.replaceAll("[^a-z ]", " ").replaceAll("\\s+", " ").strip();
         if (YES.contains(bare)) {

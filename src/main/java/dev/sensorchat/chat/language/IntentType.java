@@ -21,5 +21,7 @@ public enum IntentType {
     REPORT,
     YES,
     NO,
-    UNKNOWN
+    UNKNOWN,
+    /** Understood, but not usable as written (markup in it, a range longer than the data kept): says why. */
+    UNUSABLE
 }

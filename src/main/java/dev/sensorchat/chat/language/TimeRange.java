@@ -23,6 +23,11 @@ public record TimeRange(Instant from, Instant to, String label) {
     /** "24h", "3 hours", "last 2 days"; never digits inside an id such as "tank-2d". */
     private static final Pattern LAST = Pattern.compile(
             "(?<![\\w.:-])(?:(?:last|past|previous)\\s+(?:the\\s+)?)?(\\d{1,4})\\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\\b");
+    /** Any "last N units", however many digits, to tell a range too long from no range at all. */
+    private static final Pattern ANY_LAST = Pattern.compile(
+            "(?<![\\w.:-])(?:last|past|previous)\\s+(?:the\\s+)?(\\d+)\\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\\b");
+    /** The longest range answered: beyond it there is no data (hourly windows are kept for a year). */
+    public static final Duration MAX_LOOKBACK = Duration.ofDays(366);
     private static final Pattern LAST_UNIT = Pattern.compile("\\b(?:last|past|previous)\\s+(?:the\\s+)?(minute|hour|day|week)\\b");
     private static final Pattern SINCE = Pattern.compile("\\bsince\\s+(\\d{1,2}):(\\d{2})\\b");
     private static final Pattern DATE = Pattern.compile("\\b(\\d{4})-(\\d{2})-(\\d{2})\\b");
@@ -33,6 +38,29 @@ public record TimeRange(Instant from, Instant to, String label) {
 
     /** A range found in {@code text} (lower case), and the text with it cut out. */
     public record Found(TimeRange range, String rest) {
+    }
+
+    /**
+     * Why a range in {@code text} (lower case) cannot be answered as asked, or empty: one longer
+     * than {@link #MAX_LOOKBACK} ("last 99999999999 days" once quietly became the last hour), or
+     * of no length at all.
+     */
+    public static Optional<String> unusable(String text) {
+        Matcher last = ANY_LAST.matcher(text);
+        if (!last.find()) {
+            return Optional.empty();
+        }
+        java.math.BigInteger amount = new java.math.BigInteger(last.group(1));
+        if (amount.signum() == 0) {
+            return Optional.of("`" + last.group().strip() + "` is no time at all; try `last hour` or `last 24h`");
+        }
+        long stepSeconds = step(last.group(2)).toSeconds();
+        if (amount.multiply(java.math.BigInteger.valueOf(stepSeconds)).compareTo(java.math.BigInteger.valueOf(MAX_LOOKBACK.toSeconds())) > 0) {
+            String asked = last.group().strip();
+            return Optional.of("`" + (asked.length() > 40 ? asked.substring(0, 40) + "…" : asked) + "` reaches back further than "
+                    + MAX_LOOKBACK.toDays() + " days, the longest range I answer for");
+        }
+        return Optional.empty();
     }
 
     public static Optional<Found> find(String text, Instant now) {
@@ -77,23 +105,16 @@ public record TimeRange(Instant from, Instant to, String label) {
         return Optional.empty();
     }
 
+    private static Duration step(String unit) {
+        String u = unit.toLowerCase(Locale.ROOT);
+        return u.startsWith("w") ? Duration.ofDays(7) : u.startsWith("d") ? Duration.ofDays(1)
+                : u.startsWith("h") ? Duration.ofHours(1) : Duration.ofMinutes(1);
+    }
+
     private static TimeRange last(int amount, String unit, Instant now) {
         String u = unit.toLowerCase(Locale.ROOT);
-        Duration step;
-        String name;
-        if (u.startsWith("w")) {
-            step = Duration.ofDays(7);
-            name = "week";
-        } else if (u.startsWith("d")) {
-            step = Duration.ofDays(1);
-            name = "day";
-        } else if (u.startsWith("h")) {
-            step = Duration.ofHours(1);
-            name = "hour";
-        } else {
-            step = Duration.ofMinutes(1);
-            name = "minute";
-        }
+        Duration step = step(unit);
+        String name = u.startsWith("w") ? "week" : u.startsWith("d") ? "day" : u.startsWith("h") ? "hour" : "minute";
         String label = amount == 1 ? "last " + name : "last " + amount + " " + name + "s";
         return new TimeRange(now.minus(step.multipliedBy(amount)), now, label);
     }

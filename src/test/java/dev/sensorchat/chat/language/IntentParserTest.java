@@ -1,6 +1,7 @@
 package dev.sensorchat.chat.language;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorchat.alerts.RuleScope;
 import java.time.Instant;
@@ -165,6 +166,14 @@ class IntentParserTest {
             "stauts                                         | STATUS        |           |             |",
             "rulez                                          | RULES         |           |             |",
             "xyzzy                                          | UNKNOWN       |           |             |",
+            // hostile or impossible: refused with the reason, never answered as something else
+            "status <script>alert(1)</script>               | UNUSABLE      |           |             |",
+            "temperature of boiler-1 <img src=x onerror=alert(1)> | UNUSABLE |        |             |",
+            "last 99999999999 days                          | UNUSABLE      |           |             |",
+            "temperature of boiler-1 last 400 days          | UNUSABLE      |           |             |",
+            "temperature of boiler-1 last 0 hours           | UNUSABLE      |           |             |",
+            "temperature of boiler-1 last 52 weeks          | METRIC        | boiler-1  | temperature | range=last 52 weeks",
+            "alert me when temperature < 30 and > 20 on boiler-1 | CREATE_RULE | boiler-1 | temperature |",
     })
     void utterancesMeanWhatPeopleMeant(String utterance, String intent, String device, String metric, String others) {
         Intent parsed = new IntentParser().parse(utterance, FLEET, NOW);
@@ -209,5 +218,16 @@ class IntentParserTest {
             return null;
         }
         return scope.kind() == RuleScope.Kind.ALL ? "all" : scope.kind().label() + ":" + scope.value();
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnusableMessageSaysWhatIsWrongInTheUsersTerms() {
+        IntentParser parser = new IntentParser();
+        String markup = parser.parse("status <script>alert(1)</script>", FLEET, NOW).problem();
+        assertTrue(markup.contains("markup") && markup.contains("<script>"), markup);
+        String tooLong = parser.parse("temperature of boiler-1 last 99999999999 days", FLEET, NOW).problem();
+        assertTrue(tooLong.contains("`last 99999999999 days`") && tooLong.contains("366 days"), tooLong);
+        String huge = parser.parse("last " + "9".repeat(500) + " days", FLEET, NOW).problem();
+        assertTrue(huge.length() < 200, "a quoted range is cut short: " + huge);
     }
 }

@@ -249,6 +249,21 @@ class LocalHostIT {
         }
         SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth);
         assertEquals(0, status("telemetry").get("failures").asLong());
+
+        // The malformed events can be read back locally, counted by reason.
+        HttpResponse<String> deadLetters = send("GET", "/admin/deadletters?limit=3", MASTER_KEY, null);
+        assertEquals(200, deadLetters.statusCode(), deadLetters.body());
+        JsonNode letters = Json.MAPPER.readTree(deadLetters.body());
+        long malformed = summary.get("malformed").asLong();
+        assertTrue(malformed > 0 && letters.get("total").asLong() >= malformed, "every malformed event is there: " + letters.get("reasons"));
+        long counted = 0;
+        for (var reason : (Iterable<java.util.Map.Entry<String, JsonNode>>) letters.get("reasons")::fields) {
+            counted += reason.getValue().asLong();
+        }
+        assertEquals(letters.get("scanned").asLong(), counted, "each scanned letter is counted under its reason");
+        assertEquals(3, letters.get("latest").size());
+        assertTrue(letters.get("latest").get(0).has("reason") && letters.get("latest").get(0).has("body"), letters.get("latest").get(0)::toString);
+        assertEquals(401, send("GET", "/admin/deadletters", FUNCTION_KEY, null).statusCode(), "admin needs the master key");
     }
 
     @Test

@@ -366,6 +366,10 @@ public final class LocalHost implements AutoCloseable {
             send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("functions", status)));
             return;
         }
+        if (path.equals("/deadletters") && method.equals("GET")) {
+            send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(deadLetters(query)));
+            return;
+        }
         if (path.startsWith("/eventhubs/") && method.equals("POST")) {
             publish(exchange, URLDecoder.decode(path.substring("/eventhubs/".length()), StandardCharsets.UTF_8), query);
             return;
@@ -390,7 +394,59 @@ public final class LocalHost implements AutoCloseable {
             return;
         }
         send(exchange, 404, "application/json",
-                problem(404, "Admin endpoints: GET /admin/status, POST /admin/functions/{name}, POST /admin/eventhubs/{hub}"));
+                problem(404, "Admin endpoints: GET /admin/status, GET /admin/deadletters, POST /admin/functions/{name}, POST /admin/eventhubs/{hub}"));
+    }
+
+    /** Dead letters scanned at most, newest first by name (names start with the day and the partition). */
+    private static final int MAX_DEAD_LETTERS_SCANNED = 5_000;
+
+    /**
+     * {@code GET /admin/deadletters?limit=}: what the app dead-lettered, counted by reason, with the
+     * newest {@code limit} (default 10, at most 100) in full. Reads the app's dead-letter container
+     * ({@code DEADLETTER_CONTAINER} through the {@code DataStorage} connection), as the app wrote it.
+     */
+    private Map<String, Object> deadLetters(Map<String, String> query) {
+        int limit = 10;
+        try {
+            limit = Math.max(1, Math.min(100, Integer.parseInt(query.getOrDefault("limit", "10"))));
+        } catch (NumberFormatException e) {
+            // the default
+        }
+        var container = connections.storage("DataStorage").getBlobContainerClient(settings.get("DEADLETTER_CONTAINER").orElse("telemetry-deadletters"));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("container", container.getBlobContainerName());
+        if (!container.exists()) {
+            answer.put("total", 0);
+            answer.put("reasons", Map.of());
+            answer.put("latest", List.of());
+            return answer;
+        }
+        List<String> names = new ArrayList<>();
+        for (var blob : container.listBlobs()) {
+            if (blob.getName().endsWith(".json")) {
+                names.add(blob.getName());
+            }
+        }
+        names.sort(Comparator.reverseOrder());
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
+        List<JsonNode> latest = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(names.size(), MAX_DEAD_LETTERS_SCANNED))) {
+            try {
+                JsonNode letter = JSON.readTree(container.getBlobClient(name).downloadContent().toBytes());
+                reasons.merge(letter.path("reason").asText("unknown"), 1, Integer::sum);
+                if (latest.size() < limit) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) letter).put("name", name);
+                    latest.add(letter);
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                reasons.merge("unreadable", 1, Integer::sum);
+            }
+        }
+        answer.put("total", names.size());
+        answer.put("scanned", Math.min(names.size(), MAX_DEAD_LETTERS_SCANNED));
+        answer.put("reasons", reasons);
+        answer.put("latest", latest);
+        return answer;
     }
 
     /** {@code POST /admin/eventhubs/{hub}?partitionKey=}: NDJSON (one event per line) or a JSON array of events. */

@@ -101,6 +101,7 @@ public final class UpCommand implements Callable<Integer> {
                   devices     curl http://localhost:7071/api/devices
                   alerts      curl http://localhost:7071/api/alerts       (thermostat-2 overheats from about 2 minutes on)
                   status      curl http://localhost:7071/admin/status
+                  rejected    curl http://localhost:7071/admin/deadletters   (counted by reason, the newest in full)
                   chat        SENSORCHAT_CHAT_SECRET=<GENERIC_WEBHOOK_SECRET from local.settings.json> \\
                                 java -jar simulators/target/sensorchat-simulators.jar chat --url http://localhost:7071/api/chat
                               then: devices, status thermostat-2, alerts, subscribe all, report today

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PlatformTrafficIT {
 
     private static final Pattern RULE_ID = Pattern.compile("r-[0-9a-f]{8}");
-    private static final String BOT_TOKEN = "xoxb-test-bot-token";
+    private static final String BOT_TOKEN = ChatDeliveries.SLACK_BOT_TOKEN;
 
     private static RecordingServer platforms;
     private static AppContext app;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalAzureExtension.class)
 class HealthFunctionIT {
 
-    private static final String SECRET_KEY = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=";
+    static final String SECRET_KEY = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=";
 
     private static JsonNode call(AppContext app, TestExecutionContext context, int expectedStatus) throws IOException {
         HttpResponseMessage response = new HealthFunction(app::health).run(TestHttpRequest.get("http://localhost/api/health"), context);

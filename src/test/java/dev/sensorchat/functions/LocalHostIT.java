@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalHostIT {
 
-    private static final String FUNCTION_KEY = "local-function-key-0123456789";
-    private static final String MASTER_KEY = "local-master-key-0123456789";
+    static final String FUNCTION_KEY = "local-function-key-0123456789";
+    static final String MASTER_KEY = "local-master-key-0123456789";
 
     private Process host;
     private Path settingsFile;

@@ -28,6 +28,8 @@ public final class ChatDeliveries {
     public static final String TELEGRAM_SECRET = "telegram-test-secret-0123456789";
     public static final byte[] TEAMS_KEY = "teams-test-key-0123456789abcdef!".getBytes(StandardCharsets.UTF_8);
     public static final String SLACK_SECRET = "slack-test-secret-0123456789";
+    public static final String TELEGRAM_BOT_TOKEN = "123456:test-bot-token";
+    public static final String SLACK_BOT_TOKEN = "xoxb-test-bot-token";
     private static final long EXPIRED_SECONDS = 6 * 60;
 
     /** A delivery: headers and raw body. */
@@ -52,7 +54,7 @@ public final class ChatDeliveries {
         if (outboundBase != null) {
             settings.put(AppContext.GENERIC_CALLBACK_URL, outboundBase + "/generic");
             settings.put(AppContext.TELEGRAM_API_BASE_URL, outboundBase + "/telegram");
-            settings.put(AppContext.TELEGRAM_BOT_TOKEN, "123456:test-bot-token");
+            settings.put(AppContext.TELEGRAM_BOT_TOKEN, TELEGRAM_BOT_TOKEN);
             settings.put(AppContext.TEAMS_INCOMING_WEBHOOK_URL, outboundBase + "/teams");
             settings.put(AppContext.SLACK_INCOMING_WEBHOOK_URL, outboundBase + "/slack");
         }

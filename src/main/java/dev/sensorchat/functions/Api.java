@@ -13,6 +13,7 @@ import dev.sensorchat.common.PreconditionFailedException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.storage.Page;
 import dev.sensorchat.storage.StoreException;
+import dev.sensorchat.telemetry.TelemetryParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -167,12 +168,14 @@ final class Api {
     }
 
     /** A path or query value that must match {@code pattern}. */
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /** A device id as the telemetry contract defines it, or a 400 naming {@code field}. */
     static String deviceId(String value, String field) {
-        return matching(value, DEVICE_ID, field, "device ids match ^[A-Za-z0-9._:-]{1,128}$");
+        if (value == null || !TelemetryParser.isDeviceId(value)) {
+            throw ValidationException.of(field, TelemetryParser.DEVICE_ID_RULE);
+        }
+        return value;
     }
 
     /** A tag, or a 400. */

@@ -56,7 +56,7 @@ public final class CsvReadings {
             return rejected(RejectReason.MISSING_FIELD, "deviceId", "deviceId is required");
         }
         if (!TelemetryParser.isDeviceId(deviceId)) {
-            return rejected(RejectReason.INVALID_DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$");
+            return rejected(RejectReason.INVALID_DEVICE_ID, "deviceId", TelemetryParser.DEVICE_ID_RULE);
         }
         String tsText = cells[1].strip();
         long ts;

@@ -98,12 +98,28 @@ public final class TelemetryParser {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
+                // A field given twice is refused, never "the last one wins": which one a reader keeps is a guess.
                 switch (field) {
-                    case "deviceId" -> deviceId = deviceId(p);
-                    case "ts" -> ts = timestamp(p, "ts");
-                    case "seq" -> seq = sequence(p, "seq");
-                    case "metrics" -> metrics = metrics(p, "metrics");
-                    case "readings" -> readings = readings(p);
+                    case "deviceId" -> {
+                        once(deviceId == null, field);
+                        deviceId = deviceId(p);
+                    }
+                    case "ts" -> {
+                        once(ts == Long.MIN_VALUE, field);
+                        ts = timestamp(p, "ts");
+                    }
+                    case "seq" -> {
+                        once(seq == null, field);
+                        seq = sequence(p, "seq");
+                    }
+                    case "metrics" -> {
+                        once(metrics == null, field);
+                        metrics = metrics(p, "metrics");
+                    }
+                    case "readings" -> {
+                        once(readings == null, field);
+                        readings = readings(p);
+                    }
                     default -> p.skipChildren(); // "meta" and fields of later contract versions
                 }
             }
@@ -133,6 +149,13 @@ public final class TelemetryParser {
         }
     }
 
+    /** Refuses a field met before in the same object. */
+    private static void once(boolean first, String field) {
+        if (!first) {
+            throw new Reject(RejectReason.INVALID_FIELD, field, field.substring(field.lastIndexOf('.') + 1) + " appears twice");
+        }
+    }
+
     private List<Reading> readings(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw new Reject(RejectReason.INVALID_FIELD, "readings", "readings must be an array");
@@ -152,8 +175,14 @@ public final class TelemetryParser {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "ts" -> ts = timestamp(p, path + ".ts");
-                    case "metrics" -> metrics = metrics(p, path + ".metrics");
+                    case "ts" -> {
+                        once(ts == Long.MIN_VALUE, path + ".ts");
+                        ts = timestamp(p, path + ".ts");
+                    }
+                    case "metrics" -> {
+                        once(metrics == null, path + ".metrics");
+                        metrics = metrics(p, path + ".metrics");
+                    }
                     case "seq" -> sequence(p, path + ".seq");
                     default -> p.skipChildren();
                 }
@@ -215,7 +244,7 @@ public final class TelemetryParser {
         }
         String id = DeviceIds.intern(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         if (id == null || !isDeviceId(id)) {
-            throw new Reject(RejectReason.INVALID_DEVICE_ID, "deviceId", "device ids match ^[A-Za-z0-9._:-]{1,128}$");
+            throw new Reject(RejectReason.INVALID_DEVICE_ID, "deviceId", DEVICE_ID_RULE);
         }
         return id;
     }
@@ -285,20 +314,28 @@ public final class TelemetryParser {
         }
     }
 
+    /** What a device id may be, as rejections say it. */
+    public static final String DEVICE_ID_RULE = "device ids are 1-128 of A-Z a-z 0-9 . _ : - with at least one letter or digit";
+
+    /**
+     * The contract's device ids. At least one letter or digit: an id of dots only ({@code ..}) is a
+     * path segment that URLs resolve away, so its Cosmos DB document could never be read back.
+     */
     public static boolean isDeviceId(String id) {
         int length = id.length();
         if (length == 0 || length > MAX_DEVICE_ID) {
             return false;
         }
+        boolean alphanumeric = false;
         for (int i = 0; i < length; i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!ok) {
+            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!letterOrDigit && c != '.' && c != '_' && c != ':' && c != '-') {
                 return false;
             }
+            alphanumeric |= letterOrDigit;
         }
-        return true;
+        return alphanumeric;
     }
 
     /**

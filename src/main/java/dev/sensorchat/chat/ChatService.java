@@ -35,6 +35,8 @@ public final class ChatService {
     private static final Duration WAIT_FOR_FIRST_ATTEMPT = Duration.ofSeconds(3);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     private static final int CONVERSATION_LOCKS = 256;
+    /** Far above any platform's delivery (Slack's largest, a block action, stays under 100 KB). */
+    static final int MAX_BODY_CHARS = 1_000_000;
 
     private final Map<String, ChannelAdapter> channels;
     private final ChatBot bot;
@@ -64,6 +66,9 @@ public final class ChatService {
         ChannelAdapter channel = channels.get(channelName);
         if (channel == null) {
             return problem(404, "Not found", "No chat channel '" + channelName + "' is configured here.", Map.of());
+        }
+        if (request.body().length() > MAX_BODY_CHARS) {
+            return problem(413, "Payload too large", "A delivery holds at most " + MAX_BODY_CHARS + " characters.", Map.of());
         }
         IncomingMessage message;
         try {

@@ -123,9 +123,16 @@ public final class UploadProcessor {
             rejections = Files.createTempFile("sensorchat-rejections", ".ndjson");
             try (InputStream raw = new BufferedInputStream(content, 64 * 1024);
                  BufferedWriter rejected = Files.newBufferedWriter(rejections, StandardCharsets.UTF_8)) {
-                InputStream decompressed = isGzip(raw) ? new GZIPInputStream(raw, 64 * 1024) : raw;
                 Run run = new Run(upload, rejected);
-                run.readAll(new Utf8LineReader(decompressed, parser.limits().maxEventBytes()));
+                InputStream decompressed = null;
+                try {
+                    decompressed = isGzip(raw) ? new GZIPInputStream(raw, 64 * 1024) : raw;
+                } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+                    run.error = "the gzip header is cut short or corrupt (" + broken.getMessage() + ")";
+                }
+                if (decompressed != null) {
+                    run.readAll(new Utf8LineReader(decompressed, parser.limits().maxEventBytes()));
+                }
                 rejected.flush();
                 writeReceipt(container, receiptName, upload, run, rejections);
                 return new Outcome(receiptName, false, run.lines, run.accepted, run.rejected, run.error);
@@ -168,7 +175,7 @@ public final class UploadProcessor {
 
         void readAll(Utf8LineReader reader) throws IOException {
             long referenceTime = upload.lastModified().toEpochMilli();
-            for (Utf8LineReader.Line line; (line = reader.next()) != null; ) {
+            for (Utf8LineReader.Line line; (line = nextOrEnd(reader)) != null; ) {
                 lines = line.number();
                 if (line.problem() != null) {
                     reject(line.number(), line.problem() == Utf8LineReader.Problem.TOO_LONG
@@ -201,6 +208,20 @@ public final class UploadProcessor {
                 }
             }
             flush();
+        }
+
+        /**
+         * The next line, or null at the end, also where a compressed file is cut short or corrupt:
+         * retrying cannot make the file whole, so what was read is kept and the receipt says where
+         * the file broke, instead of failing every retry of the trigger.
+         */
+        private Utf8LineReader.Line nextOrEnd(Utf8LineReader reader) throws IOException {
+            try {
+                return reader.next();
+            } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+                error = "the gzip data is cut short or corrupt after line " + lines + " (" + broken.getMessage() + ")";
+                return null;
+            }
         }
 
         /** NDJSON when the first line is a JSON object; otherwise that line is a CSV header. */

@@ -152,4 +152,123 @@ class BadInputCorpusIT {
         JsonNode metrics = event.has("metrics") ? event.get("metrics") : event.get("readings").get(0).get("metrics");
         return metrics.fieldNames().next();
     }
+
+    // ---- chat webhooks -----------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> everyWebhookBodyGetsItsStatedStatusAndNever500() {
+        List<JsonNode> cases = corpus("webhooks.jsonl");
+        ChatWebhook webhook = new ChatWebhook(app);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode test = cases.get(i);
+            long unique = 7_000_000L + i + 1_000L * Math.floorMod(RUN.hashCode(), 100_000);
+            tests.add(DynamicTest.dynamicTest(test.get("channel").asText() + ": " + test.get("name").asText() + " → " + test.get("expect").asInt(), () -> {
+                Instant now = Instant.now();
+                String body = test.get("body").asText().replace("${ID}", "c" + unique).replace("${CONV}", "corpus" + unique)
+                        .replace("${UPDATE}", String.valueOf(unique)).replace("${CHAT}", String.valueOf(unique))
+                        .replace("${DATE}", String.valueOf(now.getEpochSecond())).replace("${ISO}", now.toString());
+                Delivery delivery = ChatDeliveries.signed(test.get("channel").asText(), body,
+                        test.path("contentType").asText("application/json"), now);
+                HttpResponseMessage response = webhook.deliver(delivery);
+                assertEquals(test.get("expect").asInt(), response.getStatusCode(), () -> abbreviated(response.getBody()));
+                if (response.getStatusCode() >= 400) {
+                    assertTrue(String.valueOf(response.getBody()).contains("\"detail\"") || test.get("channel").asText().equals("teams"),
+                            () -> "a problem document that says why: " + abbreviated(response.getBody()));
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    // ---- query API ---------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> everyApiRequestGetsItsStatedStatusAndNever500() {
+        List<JsonNode> cases = corpus("api.jsonl");
+        DevicesApi devices = new DevicesApi(app);
+        AlertsApi alerts = new AlertsApi(app);
+        RulesApi rules = new RulesApi(app);
+        ReportsApi reports = new ReportsApi(app);
+        Map<String, BiFunction<TestHttpRequest, List<String>, HttpResponseMessage>> functions = new HashMap<>();
+        functions.put("listDevices", (r, a) -> devices.list(r, context()));
+        functions.put("getDevice", (r, a) -> devices.get(r, a.get(0), context()));
+        functions.put("updateDevice", (r, a) -> devices.update(r, a.get(0), context()));
+        functions.put("getDeviceMetric", (r, a) -> devices.aggregates(r, a.get(0), a.get(1), context()));
+        functions.put("listAlerts", (r, a) -> alerts.list(r, context()));
+        functions.put("getAlert", (r, a) -> alerts.get(r, a.get(0), context()));
+        functions.put("acknowledgeAlert", (r, a) -> alerts.acknowledge(r, a.get(0), context()));
+        functions.put("createRule", (r, a) -> rules.create(r, context()));
+        functions.put("getRule", (r, a) -> rules.get(r, a.get(0), context()));
+        functions.put("buildReport", (r, a) -> reports.build(r, context()));
+        functions.put("getDailyReport", (r, a) -> reports.daily(r, a.get(0), context()));
+        return cases.stream().map(test -> DynamicTest.dynamicTest(test.get("function").asText() + ": " + test.get("name").asText()
+                + " → " + test.get("expect").asInt(), () -> {
+            String function = test.get("function").asText();
+            HttpMethod method = function.equals("updateDevice") ? HttpMethod.PATCH
+                    : function.equals("createRule") || function.equals("acknowledgeAlert") ? HttpMethod.POST : HttpMethod.GET;
+            String body = test.has("body") ? test.get("body").asText().replace("\"Hot\"", "\"Hot " + UUID.randomUUID() + "\"") : null;
+            TestHttpRequest request = TestHttpRequest.of(method, "http://localhost:7071" + test.get("path").asText(), body);
+            test.path("query").fields().forEachRemaining(entry -> request.query(entry.getKey(), entry.getValue().asText()));
+            List<String> args = new ArrayList<>();
+            test.path("args").forEach(arg -> args.add(arg.asText()));
+            HttpResponseMessage response = functions.get(function).apply(request, args);
+            assertEquals(test.get("expect").asInt(), response.getStatusCode(), () -> abbreviated(response.getBody()));
+            if (response.getStatusCode() >= 400) {
+                JsonNode problem = Json.MAPPER.readTree(String.valueOf(response.getBody()));
+                assertEquals(response.getStatusCode(), problem.get("status").asInt());
+                assertTrue(problem.get("detail").asText().length() > 5, problem::toString);
+            }
+        }));
+    }
+
+    private static TestExecutionContext context() {
+        return new TestExecutionContext("corpus");
+    }
+
+    private static String abbreviated(Object body) {
+        String text = String.valueOf(body);
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    // ---- uploads -----------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> everyUploadFileGetsItsStatedReceipt() {
+        List<JsonNode> cases = corpus("uploads.jsonl");
+        var container = app.blobStore("corpus-uploads-" + RUN);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode test = cases.get(i);
+            int index = i;
+            tests.add(DynamicTest.dynamicTest(test.get("name").asText(), () -> {
+                // Placeholders are filled byte for byte (ISO-8859-1 keeps every byte), before compressing.
+                String raw = new String(Base64.getDecoder().decode(test.get("base64").asText()), StandardCharsets.ISO_8859_1);
+                byte[] content = raw.replace("${DEV}", String.format(Locale.ROOT, "upl%s-%03d", RUN, index))
+                        .replace("${TS}", NOW.minus(Duration.ofHours(1)).toString()).getBytes(StandardCharsets.ISO_8859_1);
+                if (test.path("gzip").asBoolean()) {
+                    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+                    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+                        gzip.write(content);
+                    }
+                    content = compressed.toByteArray();
+                    if (test.has("truncateCompressedTo")) {
+                        content = java.util.Arrays.copyOf(content, test.get("truncateCompressedTo").asInt());
+                    }
+                }
+                UploadProcessor.Outcome outcome = app.uploads().process(new UploadProcessor.Upload(RUN + "/" + test.get("blob").asText(),
+                        "etag-" + index, NOW), new ByteArrayInputStream(content), container);
+                JsonNode expect = test.get("expect");
+                if (expect.path("error").asBoolean()) {
+                    assertTrue(outcome.error() != null && !outcome.error().isBlank(), "the receipt says why: " + outcome);
+                } else {
+                    assertEquals(null, outcome.error(), outcome::toString);
+                    assertEquals(expect.get("accepted").asLong(), outcome.accepted(), outcome::toString);
+                    assertEquals(expect.get("rejected").asLong(), outcome.rejected(), outcome::toString);
+                }
+                assertTrue(container.get(outcome.receiptName()).isPresent(), "a receipt is written");
+            }));
+        }
+        return tests.stream();
+    }
 }

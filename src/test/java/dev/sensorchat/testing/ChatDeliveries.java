@@ -152,6 +152,24 @@ public final class ChatDeliveries {
                 "X-Slack-Signature", SlackChannel.sign(SLACK_SECRET.getBytes(StandardCharsets.UTF_8), timestamp, body)), body);
     }
 
+    /** Any body, validly signed for {@code channel} as that platform signs it now. */
+    public static Delivery signed(String channel, String body, String contentType, Instant now) {
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", contentType));
+        switch (channel) {
+            case "generic" -> {
+                headers.put(GenericChannel.TIMESTAMP_HEADER, String.valueOf(now.getEpochSecond()));
+                headers.put(GenericChannel.SIGNATURE_HEADER, GenericChannel.sign(GENERIC_SECRET.getBytes(StandardCharsets.UTF_8), now.getEpochSecond(), body));
+            }
+            case "telegram" -> headers.put("X-Telegram-Bot-Api-Secret-Token", TELEGRAM_SECRET);
+            case "teams" -> headers.put("Authorization", TeamsChannel.sign(TEAMS_KEY, body));
+            case "slack" -> {
+                return slackSigned(body, contentType, now);
+            }
+            default -> throw new IllegalArgumentException(channel);
+        }
+        return new Delivery(channel, headers, body);
+    }
+
     private static String quote(String text) {
         return new TextNode(text).toString();
     }

@@ -68,9 +68,13 @@ class StreamProcessorTest {
     }
 
     private static List<Sent> stream() {
+        return stream(DEVICES);
+    }
+
+    private static List<Sent> stream(int devices) {
         Random random = new Random(11);
         List<Sent> readings = new ArrayList<>();
-        for (int d = 0; d < DEVICES; d++) {
+        for (int d = 0; d < devices; d++) {
             String id = String.format("d-%02d", d);
             for (long ts = T0 + d * 700L; ts < T0 + MINUTES * 60_000L; ts += 10_000) {
                 int minute = (int) ((ts - T0) / 60_000);
@@ -198,9 +202,13 @@ class StreamProcessorTest {
     }
 
     private static void assertReadModelEqualsTruth(Fixture fixture, List<Sent> sent) {
+        assertReadModelEqualsTruth(fixture, sent, DEVICES);
+    }
+
+    private static void assertReadModelEqualsTruth(Fixture fixture, List<Sent> sent, int devices) {
         Map<String, Map<Long, Map<String, MetricStats>>> minutes = truth(sent, 60_000);
         Map<String, Map<Long, Map<String, MetricStats>>> hours = truth(sent, 3_600_000);
-        assertEquals(DEVICES, minutes.size());
+        assertEquals(devices, minutes.size());
         for (String device : minutes.keySet()) {
             assertEquals(minutes.get(device), fixture.minutes(device), "minutes of " + device);
             assertEquals(hours.get(device), fixture.hours(device, false), "hours of " + device);
@@ -289,6 +297,51 @@ class StreamProcessorTest {
         processor.flushIdle();
         assertTrue(crashes > 3, "crashes: " + crashes);
         assertReadModelEqualsTruth(fixture, sent);
+        assertOneOverheatAlert(fixture, sent);
+    }
+
+    /**
+     * R1 at scale: over 100,000 events, random batches are delivered again 1 to 3 times, and
+     * instances die and restart from older checkpoints, cut differently each time; the read model
+     * still equals the ground truth exactly, with one overheat alert.
+     */
+    @Test
+    void overAHundredThousandEventsRedeliveredAtRandomTheAggregatesAreExact() {
+        int devices = 460;
+        Fixture fixture = new Fixture();
+        List<Sent> sent = stream(devices);
+        List<StreamEvent> events = events(sent);
+        assertTrue(events.size() >= 100_000, "events: " + events.size());
+        Random random = new Random(23);
+        StreamProcessor processor = fixture.instance();
+        int checkpoint = 0;
+        int position = 0;
+        long delivered = 0;
+        int replays = 0;
+        int crashes = 0;
+        while (position < events.size()) {
+            List<StreamEvent> batch = events.subList(position, Math.min(events.size(), position + 50 + random.nextInt(950)));
+            int times = random.nextInt(8) == 0 ? 2 + random.nextInt(3) : 1; // sometimes 1 to 3 redeliveries
+            for (int t = 0; t < times; t++) {
+                deliver(processor, batch);
+                delivered += batch.size();
+            }
+            replays += times - 1;
+            if (random.nextInt(15) == 0) {
+                processor = fixture.instance(); // died: a new instance resumes from the host's last checkpoint
+                position = checkpoint;
+                crashes++;
+                continue;
+            }
+            position += batch.size();
+            if (random.nextInt(3) == 0) {
+                checkpoint = position;
+            }
+        }
+        processor.flushIdle();
+        assertTrue(replays > 10 && crashes > 3, "replays " + replays + ", crashes " + crashes);
+        assertTrue(delivered > events.size(), "delivered " + delivered + " for " + events.size());
+        assertReadModelEqualsTruth(fixture, sent, devices);
         assertOneOverheatAlert(fixture, sent);
     }
 

@@ -47,7 +47,7 @@ public final class ChatFunction {
             if (response.status() == 401) {
                 context.getLogger().warning(() -> "chat/" + channel + ": refused an unauthenticated delivery");
             } else if (response.status() >= 500) {
-                context.getLogger().warning(() -> "chat/" + channel + ": answered " + response.status() + " for the platform to retry");
+                context.getLogger().severe(() -> "chat/" + channel + ": answered " + response.status() + " for the platform to retry");
             }
             HttpResponseMessage.Builder answer = request.createResponseBuilder(HttpStatus.valueOf(response.status()))
                     .header("Content-Type", response.contentType());

@@ -170,7 +170,9 @@ public final class DeviceRegistry {
      * silence is dealt with: one server-side patch against the version the query saw ({@code offline},
      * {@code silenceHandled}, one more active alert), no read. If the document changed since (a
      * telemetry flush, another run, an edit), it is read and decided again: a device that reported
-     * since is left alone, one that knows the alert already is not counted twice.
+     * since is left alone, one that knows the alert already is not counted twice. The patch itself
+     * need not check: a device that knows an offline alert is never a candidate, so an ETag the
+     * query returned is always of a version from before any alert was marked.
      */
     public Marking markOffline(SilentCandidate device, String alertId) {
         Instant since = device.lastSeen();

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * go through while two instances work off the backlog. Elapsed times and requests per device are
  * printed, never asserted (the README's "Silent devices" section quotes them). The fleet is 3,000
  * silent devices; {@code -Dsensorchat.silentDevices=10000} (and {@code -Dsensorchat.silentBudget})
- * for the figures.
+ * for the figures, {@code -Dsensorchat.debugSlow=true} to print each run and each telemetry batch
+ * over a second.
  */
 @ExtendWith(LocalAzureExtension.class)
 class SilentDeviceCheckScaleIT {

@@ -110,6 +110,7 @@ public final class AppContext implements AutoCloseable {
     public static final String DEVICE_SILENT_FACTOR = "DEVICE_SILENT_FACTOR";
     public static final String DEVICE_SILENT_FACTOR_OVERRIDES = "DEVICE_SILENT_FACTOR_OVERRIDES";
     public static final String DEVICE_OFFLINE_SEVERITY = "DEVICE_OFFLINE_SEVERITY";
+    public static final String SILENT_DEVICES_MAX_PER_RUN = "SILENT_DEVICES_MAX_PER_RUN";
     public static final String REPORT_CATCH_UP_DAYS = "REPORT_CATCH_UP_DAYS";
     public static final String IDEMPOTENCY_TTL_DAYS = "IDEMPOTENCY_TTL_DAYS";
     public static final String DEADLETTER_TTL_DAYS = "DEADLETTER_TTL_DAYS";
@@ -152,7 +153,8 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<AlertLedger> alertLedger = new Lazy<>(() -> new AlertLedger(store(Containers.ALERTS, AlertDocument.class),
             devices(), clock()));
     private final Lazy<SilentDeviceCheck> silentDeviceCheck = new Lazy<>(() -> new SilentDeviceCheck(devices(), alerts(),
-            offlineSeverity(), clock()));
+            offlineSeverity(), clock(), settings().positiveInt(SILENT_DEVICES_MAX_PER_RUN, SilentDeviceCheck.DEFAULT_BUDGET),
+            SilentDeviceCheck.DEFAULT_CONCURRENCY));
     /** Reads for reports, on their own threads so a report never holds up telemetry writes. */
     private final Lazy<ExecutorService> reportReaders = new Lazy<>(() -> java.util.concurrent.Executors.newFixedThreadPool(8, task -> {
         Thread thread = new Thread(task, "report-reader");

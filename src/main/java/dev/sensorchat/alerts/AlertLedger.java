@@ -2,7 +2,6 @@ package dev.sensorchat.alerts;
 
 import dev.sensorchat.common.ConflictException;
 import dev.sensorchat.common.NotFoundException;
-import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.Page;
@@ -40,25 +39,65 @@ public final class AlertLedger {
      * alert opened, if any. The device's stream resolves it when the device reports again.
      */
     public Optional<AlertDocument> openOffline(String deviceId, Instant lastSeen, Severity severity) {
-        Optional<DeviceDocument> device = devices.find(deviceId);
-        if (device.isPresent() && (device.get().offline() != null
-                || (device.get().lastSeen() != null && device.get().lastSeen().isAfter(lastSeen)))) {
+        Optional<DeviceRegistry.SilentCandidate> device = devices.silentCandidate(deviceId, lastSeen);
+        if (device.isEmpty()) {
             return Optional.empty(); // already open, or the device reported since
         }
-        AlertDocument alert = AlertDocument.offline(deviceId, lastSeen, clock.instant(), severity);
+        return openOffline(device.get(), severity);
+    }
+
+    /**
+     * {@link #openOffline(String, Instant, Severity)} for a device as the silent-device check's query
+     * returned it, without reading it again: two writes when the alert is new (create the alert,
+     * patch the device against the version the query saw), more only when something changed
+     * meanwhile. The alert's id comes from the device and its last-seen time, so a second run, or a
+     * second instance at the same moment, finds it taken (409) and opens nothing.
+     */
+    public Optional<AlertDocument> openOffline(DeviceRegistry.SilentCandidate device, Severity severity) {
+        AlertDocument alert = AlertDocument.offline(device.deviceId(), device.lastSeen(), clock.instant(), severity);
+        Stored<AlertDocument> stored;
+        boolean opened;
         try {
-            alerts.create(alert);
+            stored = alerts.create(alert);
+            opened = true;
         } catch (StoreException.Conflict e) {
-            // This silence has its alert: if it is still open and the device does not know yet
-            // (a run that stopped halfway), tell the device; never open a second one.
-            Optional<Stored<AlertDocument>> existing = alerts.find(deviceId, alert.id());
-            if (existing.isPresent() && existing.get().value().isActive()) {
-                devices.markOffline(deviceId, alert.id(), lastSeen);
+            // This silence has its alert: a run that stopped halfway, or another instance right now.
+            Optional<Stored<AlertDocument>> existing = alerts.find(device.deviceId(), alert.id());
+            if (existing.isEmpty()) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            if (!existing.get().value().isActive()) {
+                devices.markSilenceHandled(device); // resolved by hand: never reopened for this silence
+                return Optional.empty();
+            }
+            stored = existing.get();
+            opened = false;
         }
-        devices.markOffline(deviceId, alert.id(), lastSeen);
-        return Optional.of(alert);
+        // Still open: make sure the device knows, or it would stay open with nobody to resolve it.
+        if (devices.markOffline(device, stored.value().id()) instanceof DeviceRegistry.ReportedSince back) {
+            resolveReportedSince(stored, back.lastSeen());
+        }
+        return opened ? Optional.of(stored.value()) : Optional.empty();
+    }
+
+    /**
+     * The device reported after the query saw it silent (before it was told of the alert): the alert
+     * is resolved as its stream would have, by the rule, at that reading.
+     */
+    private void resolveReportedSince(Stored<AlertDocument> alert, Instant lastSeen) {
+        Stored<AlertDocument> current = alert;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS && current.value().isActive(); attempt++) {
+            try {
+                alerts.replace(current.value().resolvedByRule(lastSeen.toEpochMilli(), null), current.etag());
+                return;
+            } catch (StoreException.StaleDocument lostRace) {
+                Optional<Stored<AlertDocument>> again = alerts.find(current.value().deviceId(), current.value().id());
+                if (again.isEmpty()) {
+                    return;
+                }
+                current = again.get();
+            }
+        }
     }
 
     public Optional<AlertDocument> find(String alertId) {

@@ -29,11 +29,29 @@ import java.util.TreeMap;
  *                     resolves it when the device reports again, and clears it
  * @param handResolved alerts resolved through the API or chat (alert id to rule id), so the
  *                     device's stream lets their rules raise again; the stream clears them
+ * @param silenceHandled the last-seen time of the silence the silent-device check has dealt with
+ *                     (its offline alert opened, or found resolved by hand): the check's query skips
+ *                     the device while {@code lastSeen} still equals it, so a silence costs one
+ *                     alert, once, however many runs see it
  */
 public record DeviceDocument(String id, String deviceId, String name, String location, List<String> tags,
                              Instant firstSeen, Instant lastSeen, Map<String, LatestValue> latest, int activeAlerts,
                              Long lastDeviceSeq, Map<String, Long> applied, Long intervalMs, Instant silentAfter,
-                             OfflineSignal offline, Map<String, String> handResolved) {
+                             OfflineSignal offline, Map<String, String> handResolved, Instant silenceHandled) {
+
+    /** The canonical constructor: the one the JSON mapper uses. */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public DeviceDocument {
+    }
+
+    /** A document the silent-device check has not dealt with (as the streams register devices). */
+    public DeviceDocument(String id, String deviceId, String name, String location, List<String> tags,
+                          Instant firstSeen, Instant lastSeen, Map<String, LatestValue> latest, int activeAlerts,
+                          Long lastDeviceSeq, Map<String, Long> applied, Long intervalMs, Instant silentAfter,
+                          OfflineSignal offline, Map<String, String> handResolved) {
+        this(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied, intervalMs,
+                silentAfter, offline, handResolved, null);
+    }
 
     /** An offline alert that is open, and the last reading before the silence. */
     public record OfflineSignal(String alertId, Instant since) {
@@ -90,7 +108,7 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
         return new DeviceDocument(id, deviceId, name, location, tags, Instant.ofEpochMilli(first), seen,
                 Map.copyOf(values), activeAlertCount, deviceSeq != null ? deviceSeq : lastDeviceSeq,
                 AppliedPositions.advance(this.applied, source, highest), interval,
-                silence.silentAfter(deviceId, tags, seen, interval), offline, handResolved);
+                silence.silentAfter(deviceId, tags, seen, interval), offline, handResolved, silenceHandled);
     }
 
     /** The moving average of the gaps between successive readings, from lastSeen on. */
@@ -111,12 +129,25 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
     public DeviceDocument withProfile(String newName, String newLocation, List<String> newTags) {
         return new DeviceDocument(id, deviceId, Objects.requireNonNullElse(newName, name), newLocation == null ? location : newLocation,
                 newTags == null ? tags : List.copyOf(newTags), firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied,
-                intervalMs, silentAfter, offline, handResolved);
+                intervalMs, silentAfter, offline, handResolved, silenceHandled);
     }
 
+    /**
+     * The offline alert {@code alertId} is open for the silence since {@code since}, and that silence
+     * is dealt with. Idempotent: a device that knows the alert already stays as it is.
+     */
     public DeviceDocument withOffline(String alertId, Instant since) {
+        if (offline != null && offline.alertId().equals(alertId)) {
+            return since.equals(silenceHandled) ? this : withSilenceHandled(since);
+        }
         return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, activeAlerts + 1, lastDeviceSeq, applied,
-                intervalMs, silentAfter, new OfflineSignal(alertId, since), handResolved);
+                intervalMs, silentAfter, new OfflineSignal(alertId, since), handResolved, since);
+    }
+
+    /** The silence since {@code since} is dealt with (e.g. its offline alert was resolved by hand). */
+    public DeviceDocument withSilenceHandled(Instant since) {
+        return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, activeAlerts, lastDeviceSeq, applied,
+                intervalMs, silentAfter, offline, handResolved, since);
     }
 
     /** One alert fewer; an offline alert resolved by hand is no longer for the stream to resolve. */
@@ -125,11 +156,11 @@ public record DeviceDocument(String id, String deviceId, String name, String loc
         resolved.put(alertId, ruleId);
         OfflineSignal stillOffline = offline != null && offline.alertId().equals(alertId) ? null : offline;
         return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, Math.max(0, activeAlerts - 1),
-                lastDeviceSeq, applied, intervalMs, silentAfter, stillOffline, Map.copyOf(resolved));
+                lastDeviceSeq, applied, intervalMs, silentAfter, stillOffline, Map.copyOf(resolved), silenceHandled);
     }
 
     public DeviceDocument withActiveAlerts(int count) {
         return new DeviceDocument(id, deviceId, name, location, tags, firstSeen, lastSeen, latest, count, lastDeviceSeq, applied,
-                intervalMs, silentAfter, offline, handResolved);
+                intervalMs, silentAfter, offline, handResolved, silenceHandled);
     }
 }

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * Every few minutes ({@code %SILENT_DEVICES_SCHEDULE%}): settles telemetry streams that a dead
  * instance left partly out of the read model (else their devices' last readings would be missing
- * and the devices would look silent), then opens an offline alert for each device that went silent.
+ * and the devices would look silent), then opens an offline alert for each device that went silent,
+ * at most {@code SILENT_DEVICES_MAX_PER_RUN} a run (see {@link SilentDeviceCheck}).
  */
 public final class SilentDevicesFunction {
 
@@ -34,8 +35,12 @@ public final class SilentDevicesFunction {
         if (!settled.isEmpty()) {
             context.getLogger().info(() -> "silentDevices settled abandoned streams " + settled);
         }
-        SilentDeviceCheck.Result result = check.get().run();
-        context.getLogger().info(() -> "silentDevices silent=" + result.silent() + " opened=" + result.opened().size()
-                + (result.opened().isEmpty() ? "" : " devices=" + result.opened().stream().map(a -> a.deviceId()).toList()));
+        SilentDeviceCheck checker = check.get();
+        SilentDeviceCheck.Result result = checker.run();
+        context.getLogger().info(() -> "silentDevices " + result.summary(checker.budget()));
+        if (result.failed() > 0) {
+            // The invocation fails, visibly; what was done stays done, and the next run retries the rest.
+            throw new IllegalStateException("silentDevices: " + result.failed() + " devices failed", result.firstFailure());
+        }
     }
 }

@@ -138,8 +138,13 @@ public final class CosmosStore<T> {
      * page's. Callers treat the token as opaque.
      */
     public Page<T> queryPage(SqlQuery query, int pageSize, String continuation) {
+        return queryPage(query, type, pageSize, continuation);
+    }
+
+    /** One page of a projection, e.g. {@code SELECT c.id, c.lastSeen FROM c}, mapped into {@code resultType}. */
+    public <R> Page<R> queryPage(SqlQuery query, Class<R> resultType, int pageSize, String continuation) {
         DocumentContainer.ResultPage page = retried(() -> container.queryPage(query, pageSize, continuation));
-        return new Page<>(page.items().stream().map(this::fromJson).toList(), page.continuation());
+        return new Page<>(page.items().stream().map(json -> convert(json, resultType)).toList(), page.continuation());
     }
 
     /** For projections and aggregates, e.g. {@code SELECT VALUE COUNT(1) FROM c} into {@code Long.class}. */

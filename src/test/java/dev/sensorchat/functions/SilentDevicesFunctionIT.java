@@ -41,6 +41,7 @@ class SilentDevicesFunctionIT {
     void open(LocalAzure azure) {
         Map<String, String> settings = new HashMap<>(azure.appSettings());
         settings.put(AppContext.DEVICE_SILENT_FACTOR_OVERRIDES, "tag:battery=100");
+        settings.put(AppContext.SILENT_DEVICES_MAX_PER_RUN, "2"); // small, so a backlog takes several runs
         clock = new TestClock(NOW);
         app = new AppContext(new AppSettings(settings), clock);
         telemetry = new TelemetryFunction(app::eventHubBatches);
@@ -144,6 +145,25 @@ class SilentDevicesFunctionIT {
         clock.advance(Duration.ofMinutes(10));
         assertEquals("silentDevices silent=1 opened=0", check());
         assertEquals(1, offlineAlerts(device).size());
+    }
+
+    @Test
+    void aBacklogOverTheBudgetIsLoggedAsPendingAndTheNextRunsWorkItOffLongestSilentFirst() {
+        String suffix = sequenceSuffix();
+        List<String> devices = List.of("b1-" + suffix, "b2-" + suffix, "b3-" + suffix, "b4-" + suffix, "b5-" + suffix);
+        for (int i = 0; i < devices.size(); i++) { // b1 fell silent first
+            readings(devices.get(i), every(Duration.ofSeconds(30), NOW.minus(Duration.ofMinutes(20 - i)), 4));
+        }
+        assertEquals("silentDevices silent=5 opened=2 devices=[" + devices.get(0) + ", " + devices.get(1) + "]; 3 more pending (at most 2 a run)",
+                check());
+        assertEquals("silentDevices silent=5 opened=2 devices=[" + devices.get(2) + ", " + devices.get(3) + "]; 1 more pending (at most 2 a run)",
+                check());
+        assertEquals("silentDevices silent=5 opened=1 devices=[" + devices.get(4) + "]", check());
+        assertEquals("silentDevices silent=5 opened=0", check());
+        for (String device : devices) {
+            assertEquals(1, offlineAlerts(device).size(), device);
+            assertEquals(1, app.devices().find(device).orElseThrow().activeAlerts(), device);
+        }
     }
 
     private String sequenceSuffix() {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorchat.localhost.eventhubs.ConsumerStats;
 import dev.sensorchat.localhost.eventhubs.EventHubConsumer;
 import dev.sensorchat.localhost.eventhubs.EventHubTriggerOptions;
+import dev.sensorchat.localhost.eventhubs.EventLogOptions;
 import dev.sensorchat.localhost.eventhubs.EventRecord;
 import dev.sensorchat.localhost.eventhubs.FileCheckpointStore;
 import dev.sensorchat.localhost.eventhubs.LocalEventHub;
+import dev.sensorchat.localhost.eventhubs.PartitionInfo;
 import dev.sensorchat.localhost.eventhubs.RetryPolicy;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,13 @@ import java.util.Optional;
  * {@code POST /admin/eventhubs/{hub}}), and per function a consumer that delivers batches as the
  * Functions host does: the bodies as {@code String[]}, with {@code PartitionContext} and
  * {@code SystemPropertiesArray}, checkpointed (in the state folder) only after the function succeeded.
+ *
+ * <p>The hubs are durable: each partition's events are logged in {@code <state>/eventhubs/<hub>/<partition>/}
+ * before a publish is acknowledged, so a restarted host delivers what it acknowledged before and numbers
+ * on from there. Settings: {@code LOCALHOST_EVENTHUB_FSYNC} (default true: forced to disk before the 202),
+ * {@code LOCALHOST_EVENTHUB_SEGMENT_BYTES} (32 MiB: log files are this big before the next begins; a file
+ * is deleted when every consumer is past it) and {@code LOCALHOST_EVENTHUB_RETENTION} (events kept per
+ * partition, 1,000,000).
  */
 final class EventHubTriggers implements AutoCloseable {
 
@@ -32,8 +42,11 @@ final class EventHubTriggers implements AutoCloseable {
     private final Map<String, EventHubConsumer> consumerByFunction = new LinkedHashMap<>();
 
     EventHubTriggers(List<FunctionDefinition> functions, HostSettings settings, JsonNode hostJson, Path stateDir, FunctionInvoker invoker,
-                     Clock clock) throws IOException {
+                     Clock clock, PrintStream log) throws IOException {
         int partitions = settings.get("LOCALHOST_EVENTHUB_PARTITIONS").map(Integer::parseInt).orElse(4);
+        int retention = settings.get("LOCALHOST_EVENTHUB_RETENTION").map(Integer::parseInt).orElse(LocalEventHub.DEFAULT_RETENTION_PER_PARTITION);
+        EventLogOptions logOptions = new EventLogOptions(settings.get("LOCALHOST_EVENTHUB_FSYNC").map(Boolean::parseBoolean).orElse(true),
+                settings.get("LOCALHOST_EVENTHUB_SEGMENT_BYTES").map(Long::parseLong).orElse(EventLogOptions.DEFAULT_SEGMENT_BYTES));
         EventHubTriggerOptions options = EventHubTriggerOptions.fromHostJson(hostJson);
         FileCheckpointStore checkpoints = functions.isEmpty() ? null : new FileCheckpointStore(stateDir.resolve("eventhub-checkpoints.json"));
         for (FunctionDefinition function : functions) {
@@ -41,7 +54,11 @@ final class EventHubTriggers implements AutoCloseable {
             String where = "function '" + function.name() + "'";
             String hubName = settings.resolve(trigger.path("eventHubName").asText(), where + " eventHubName");
             String consumerGroup = settings.resolve(trigger.path("consumerGroup").asText("$Default"), where + " consumerGroup");
-            LocalEventHub hub = hubs.computeIfAbsent(hubName.toLowerCase(Locale.ROOT), name -> new LocalEventHub(hubName, partitions, clock));
+            String key = hubName.toLowerCase(Locale.ROOT);
+            if (!hubs.containsKey(key)) {
+                hubs.put(key, open(hubName, partitions, clock, retention, stateDir.resolve("eventhubs").resolve(key), logOptions, checkpoints, log));
+            }
+            LocalEventHub hub = hubs.get(key);
             String bindingName = trigger.path("name").asText();
             EventHubConsumer consumer = EventHubConsumer.builder(hub, (partitionId, batch) -> deliver(invoker, function, bindingName, hub,
                             consumerGroup, partitionId, batch))
@@ -50,6 +67,29 @@ final class EventHubTriggers implements AutoCloseable {
             consumers.add(consumer);
             consumerByFunction.put(function.name(), consumer);
         }
+    }
+
+    /** Opens a hub's logs, and says what they held: how far each partition got, and anything the replay had to cut off. */
+    private LocalEventHub open(String hubName, int partitions, Clock clock, int retention, Path directory, EventLogOptions logOptions,
+                               FileCheckpointStore checkpoints, PrintStream log) throws IOException {
+        LocalEventHub hub;
+        try {
+            hub = LocalEventHub.durable(hubName, partitions, clock, retention, directory, logOptions, checkpoints,
+                    note -> log.println("event hub " + hubName + ": " + note));
+        } catch (IOException | RuntimeException e) {
+            close(); // the hubs opened so far
+            throw e;
+        }
+        long retained = 0;
+        List<String> next = new ArrayList<>();
+        for (String partition : hub.partitionIds()) {
+            PartitionInfo info = hub.partitionInfo(partition);
+            retained += info.retainedEvents();
+            next.add(partition + ": " + info.nextSequenceNumber());
+        }
+        log.println("event hub " + hubName + ": logged in " + directory + (logOptions.fsync() ? "" : " (without fsync)") + ", " + retained
+                + " events kept; next sequence numbers " + String.join(", ", next));
+        return hub;
     }
 
     private static void deliver(FunctionInvoker invoker, FunctionDefinition function, String bindingName, LocalEventHub hub,
@@ -85,8 +125,10 @@ final class EventHubTriggers implements AutoCloseable {
         return true;
     }
 
+    /** Stops the consumers (running batches finish), then closes the hubs' logs. */
     @Override
     public void close() {
         consumers.forEach(consumer -> consumer.stop(Duration.ofSeconds(30)));
+        hubs.values().forEach(LocalEventHub::close);
     }
 }

@@ -112,7 +112,7 @@ public final class LocalHost implements AutoCloseable {
         List<FunctionDefinition> connected = triggered("eventHubTrigger").stream()
                 .filter(function -> connections.isRealEventHubs(function.trigger().path("connection").asText())).toList();
         this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger").stream().filter(f -> !connected.contains(f)).toList(), settings,
-                hostJson, stateDir, invoker, clock);
+                hostJson, stateDir, invoker, clock, log);
         this.connectedEventHubs = new ConnectedEventHubTriggers(connected, settings, connections, hostJson, invoker, log);
         connected.forEach(function -> log.println("function " + function.name() + " consumes from the Event Hubs namespace of connection '"
                 + function.trigger().path("connection").asText() + "'"));
@@ -464,7 +464,16 @@ public final class LocalHost implements AutoCloseable {
             send(exchange, e.httpStatus(), "application/json", problem(e.httpStatus(), e.getMessage()));
             return;
         }
-        var records = hub.get().publish(bodies, query.get("partitionKey"));
+        List<dev.sensorchat.localhost.eventhubs.EventRecord> records;
+        try {
+            records = hub.get().publish(bodies, query.get("partitionKey"));
+        } catch (java.io.UncheckedIOException e) {
+            // Not written to the hub's log, so not accepted: the sender retries.
+            log.println("event hub " + hub.get().name() + ": a publish was refused: " + e.getMessage());
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            send(exchange, 503, "application/json", problem(503, "The event hub could not store the events: " + e.getMessage()));
+            return;
+        }
         var answer = JSON.createObjectNode().put("hub", hub.get().name()).put("events", records.size());
         if (!records.isEmpty()) {
             answer.put("partition", records.get(0).partitionId()).put("firstSequenceNumber", records.get(0).sequenceNumber())

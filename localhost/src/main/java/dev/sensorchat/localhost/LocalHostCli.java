@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,18 +54,33 @@ public final class LocalHostCli implements Callable<Integer> {
             return runWorker(loaded);
         }
         HostSettings effective = port == null ? loaded : new HostSettings(loaded.all(), port);
+        CountDownLatch closed = new CountDownLatch(1);
         try (LocalHost host = LocalHost.start(app, effective, state, Clock.systemUTC(), System.out)) {
             System.out.println("SENSORCHAT_LOCALHOST_READY port=" + host.port());
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            // On SIGTERM or Ctrl-C: stop, and let the host close (running batches finish and are checkpointed,
+            // the logs are closed) before the JVM ends, for at most CLOSE_SECONDS.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(CLOSE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop-host"));
             stopped.await();
         } catch (IllegalStateException e) {
             System.err.println("sensorchat-localhost: " + e.getMessage());
             return 1;
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
+
+    /** How long a stop signal waits for the host to close; what was acknowledged is on disk anyway. */
+    static final int CLOSE_SECONDS = 40;
 
     /** Starts this command again in a JVM whose environment carries the settings, and waits for it. */
     private int runWorker(HostSettings loaded) throws Exception {

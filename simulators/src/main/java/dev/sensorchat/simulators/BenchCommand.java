@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static Runner.Summary run(int count, long maxEvents, Path target) throws Exception {
         Outcomes outcomes = new Outcomes();
         Runner runner = new Runner(simulation(count, maxEvents), FileSink.toFile(target, outcomes), outcomes,
-                new Runner.Settings(0, 2_000, 200, 16), null);
+                new Runner.Settings(0, 2_000, 200, 16));
         return runner.run();
     }
 

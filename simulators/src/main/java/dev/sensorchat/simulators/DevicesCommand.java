@@ -25,10 +25,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
@@ -50,8 +52,12 @@ import picocli.CommandLine.Spec;
                 "  devices --fault 'thermostat-3 overheats at +60s for 3m' --fault 'machine-2 goes silent at +2m' --target http \\",
                 "          --url http://localhost:7071/admin/eventhubs/telemetry",
                 "",
+                "Stopping: Ctrl-C (SIGINT) or SIGTERM stops generating; what is already queued is sent for up to --stop-timeout",
+                "(5 s), requests still waiting for an answer get 2 s more; then the summary is printed and the ground truth of what",
+                "was acknowledged written. At most about 7 s with the defaults.",
+                "",
                 "Exit codes: 0 every event acknowledged; 1 events failed or the target failed; 2 invalid options;",
-                "130 interrupted (Ctrl-C: what was generated is sent and flushed, and the summary printed)."})
+                "130 stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM."})
 public final class DevicesCommand implements Callable<Integer> {
 
     enum Target { STDOUT, FILE, HTTP, BLOB, EVENTHUBS }
@@ -202,8 +208,14 @@ public final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "Events per send at most (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--ground-truth", description = "Write the exact per-device, per-minute aggregates of the valid events sent to this JSON file.")
+    @Option(names = "--ground-truth",
+            description = "Write the exact per-device, per-minute aggregates of the valid events the target acknowledged to this JSON file.")
     Path groundTruth;
+
+    @Option(names = "--stop-timeout", defaultValue = "5s",
+            description = "On Ctrl-C or SIGTERM: how long to go on sending what is already queued; requests still unanswered then get "
+                    + "2 s more, before the summary and ground truth are written (default: ${DEFAULT-VALUE}).")
+    String stopTimeout;
 
     @Option(names = "--summary-json", description = "Also write the summary to this JSON file.")
     Path summaryJson;
@@ -215,42 +227,72 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FleetSimulation simulation = simulation();
-        Outcomes outcomes = new Outcomes();
+        long stopMs = stopTimeoutMs();
         GroundTruth truth = groundTruth == null ? null : new GroundTruth();
+        // The ground truth is what the target acknowledged: with a stop or a failure, that is less than was generated.
+        Outcomes outcomes = truth == null ? new Outcomes() : new Outcomes(events -> events.forEach(truth::add));
         Sink sink = openSink(outcomes);
-        Runner runner = new Runner(simulation, sink, outcomes, new Runner.Settings(speed, batchSize, 200, 16), truth);
+        Runner runner = new Runner(simulation, sink, outcomes, new Runner.Settings(speed, batchSize, 200, 16));
 
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            runner.interrupt(TimeUnit.MINUTES.toMillis(2));
-            awaitQuietly(reported);
-        }, "ctrl-c");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        AtomicBoolean reported = new AtomicBoolean();
+        CountDownLatch reportWritten = new CountDownLatch(1);
+        Thread onStop = new Thread(() -> {
+            System.err.printf(Locale.ROOT, "%nstopping: sending what is queued for up to %.1f s...%n", stopMs / 1000.0);
+            runner.stop(stopMs);
+            // The main thread reports once run() returns; should it not return in time, report what is known from here.
+            if (!awaitQuietly(reportWritten, stopMs + Runner.ABANDON_AFTER_MS + 5_000)) {
+                outcomes.close(); // frozen, so the summary and the ground truth agree
+                report(runner.summary("the target did not let go in time"), simulation, truth, reported);
+            }
+            awaitQuietly(reportWritten, 5_000);
+        }, "stop");
+        Runtime.getRuntime().addShutdownHook(onStop);
         Runner.Summary summary;
         try (Progress display = Progress.start(progress, runner, System.err)) {
             summary = runner.run();
         }
-        if (truth != null) {
-            truth.write(groundTruth);
-        }
-        SummaryReport.print(summary, simulation, System.err, groundTruth);
-        if (summaryJson != null) {
-            SummaryReport.writeJson(summary, summaryJson);
-        }
-        reported.countDown();
+        report(summary, simulation, truth, reported);
+        reportWritten.countDown();
         try {
-            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            Runtime.getRuntime().removeShutdownHook(onStop);
         } catch (IllegalStateException shuttingDown) {
-            return 130;
+            return 130; // the JVM exits with the signal's code: 130 for SIGINT, 143 for SIGTERM
         }
         return summary.interrupted() ? 130 : summary.succeeded() ? 0 : 1;
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    /** The summary on stderr, the ground truth and the summary file: once, from whichever thread gets there first. */
+    private void report(Runner.Summary summary, FleetSimulation simulation, GroundTruth truth, AtomicBoolean reported) {
+        if (!reported.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            latch.await(30, TimeUnit.SECONDS);
+            if (truth != null) {
+                truth.write(groundTruth);
+            }
+            SummaryReport.print(summary, simulation, System.err, groundTruth, truth);
+            if (summaryJson != null) {
+                SummaryReport.writeJson(summary, summaryJson);
+            }
+        } catch (IOException e) {
+            System.err.println("devices: cannot write the report: " + e.getMessage());
+        }
+    }
+
+    private long stopTimeoutMs() {
+        try {
+            return Durations.parse(stopTimeout);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--stop-timeout: " + e.getMessage());
+        }
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch, long ms) {
+        try {
+            return latch.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -1,11 +1,9 @@
 package dev.sensorchat.simulators;
 
 import dev.sensorchat.simulators.devices.FleetSimulation;
-import dev.sensorchat.simulators.devices.GroundTruth;
 import dev.sensorchat.simulators.devices.SimEvent;
 import dev.sensorchat.simulators.sinks.Outcomes;
 import dev.sensorchat.simulators.sinks.Sink;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * Moves a simulation's events to a sink: a generator thread paces the simulated clock against the
  * wall clock and hands chunks to a bounded queue; the calling thread sends them. When the sink is
  * slow the queue fills and the generator waits: memory stays bounded and nothing is skipped.
+ *
+ * <p>{@link #stop} (Ctrl-C, SIGTERM) ends a run in bounded time: generating stops at once, what is
+ * queued is sent for up to the stop timeout and then given up on (not sent), requests still waiting
+ * for an answer get {@link #ABANDON_AFTER_MS} more, and then the sender is interrupted (those are
+ * unanswered: the target may or may not have them). The summary counts each of these.
  */
 public final class Runner {
+
+    /** After the stop timeout, how long requests already waiting for an answer may still take. */
+    public static final long ABANDON_AFTER_MS = 2_000;
 
     /**
      * @param speed        simulated seconds per wall second; 0 = as fast as the sink takes them
@@ -32,13 +38,21 @@ public final class Runner {
     public record Settings(double speed, int batchSize, long maxDelayMs, int queuedChunks) {
     }
 
-    /** The run's figures. {@code error} is what stopped it early, or null. */
-    public record Summary(long sent, long malformed, long acknowledged, long failed, double seconds,
+    /**
+     * The run's figures. {@code sent} counts the events handed to the target; {@code unsent} those
+     * generated but still queued when a stop gave up on them. {@code error} is what stopped it early, or null.
+     */
+    public record Summary(long sent, long malformed, long acknowledged, long failed, long unsent, double seconds,
                           double p50Millis, double p99Millis, java.util.Map<String, Long> failureReasons, boolean interrupted,
                           String error) {
 
         public double eventsPerSecond() {
             return seconds <= 0 ? 0 : sent / seconds;
+        }
+
+        /** Handed to the target, but neither acknowledged nor failed when the run stopped: the target may have them. */
+        public long unanswered() {
+            return Math.max(0, sent - acknowledged - failed);
         }
 
         public boolean succeeded() {
@@ -52,38 +66,70 @@ public final class Runner {
     private final Sink sink;
     private final Outcomes outcomes;
     private final Settings settings;
-    private final GroundTruth groundTruth;
     private final BlockingQueue<List<SimEvent>> queue;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong unsent = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final long started = System.nanoTime();
     private volatile boolean stopping;
     private volatile boolean senderDone;
     private volatile boolean interrupted;
     private volatile long simulatedNow;
+    /** When a stop gives up on what is still queued (System.nanoTime()); set before {@link #stopping}. */
+    private volatile long drainDeadline;
+    private volatile Thread sender;
+    private volatile Thread generator;
+    private boolean stopRequested;
 
-    /** @param groundTruth collects the valid events handed to the sink, or null */
-    public Runner(FleetSimulation simulation, Sink sink, Outcomes outcomes, Settings settings, GroundTruth groundTruth) {
+    /** The sink reports to {@code outcomes}; whoever needs the acknowledged events (the ground truth) listens there. */
+    public Runner(FleetSimulation simulation, Sink sink, Outcomes outcomes, Settings settings) {
         this.simulation = simulation;
         this.sink = sink;
         this.outcomes = outcomes;
         this.settings = settings;
-        this.groundTruth = groundTruth;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, settings.queuedChunks()));
     }
 
     /**
-     * Ctrl-C: stops generating, sends what is already queued, flushes the sink, and waits up to
-     * {@code waitMs} for {@link #run} to finish that.
+     * A stop signal: generating stops now; what is queued is sent for up to {@code timeoutMs}, then
+     * counted as not sent; requests still waiting for an answer get {@link #ABANDON_AFTER_MS} more and are
+     * then interrupted (and the sink's close, if it hangs). Returns at once; {@link #run} returns soon
+     * after. A second call changes nothing.
      */
-    public void interrupt(long waitMs) {
+    public void stop(long timeoutMs) {
+        synchronized (this) {
+            if (stopRequested) {
+                return;
+            }
+            stopRequested = true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        drainDeadline = deadline;
         interrupted = true;
         stopping = true;
-        try {
-            finished.await(waitMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sink.stopBy(deadline);
+        Thread watchdog = new Thread(() -> {
+            long abandonAt = deadline + TimeUnit.MILLISECONDS.toNanos(ABANDON_AFTER_MS);
+            try {
+                while (!finished.await(Math.max(0, abandonAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    Thread running = sender;
+                    if (running != null) {
+                        running.interrupt();
+                    }
+                    abandonAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500); // again, until run() is done
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** Waits up to {@code ms} for {@link #run} to return; whether it did. */
+    public boolean awaitFinished(long ms) throws InterruptedException {
+        return finished.await(ms, TimeUnit.MILLISECONDS);
     }
 
     /** Events handed to the sink so far. */
@@ -100,21 +146,26 @@ public final class Runner {
         return outcomes;
     }
 
-    /** Runs to the end of the simulation (or until interrupted or the sink fails) and closes the sink. */
+    /** The figures so far (final once {@link #run} returned). */
+    public Summary summary(String error) {
+        return new Summary(sent.get(), malformed.get(), outcomes.acknowledged(), outcomes.failed(), unsent.get(),
+                (System.nanoTime() - started) / 1e9, outcomes.latencyMillis(50), outcomes.latencyMillis(99), outcomes.failureReasons(),
+                interrupted, error);
+    }
+
+    /** Runs to the end of the simulation (or until stopped or the sink fails) and closes the sink. */
     public Summary run() {
-        long started = System.nanoTime();
-        Thread generator = new Thread(this::generate, "generator");
-        generator.setDaemon(true);
-        generator.start();
+        sender = Thread.currentThread();
+        Thread generating = new Thread(this::generate, "generator");
+        generating.setDaemon(true);
+        generator = generating;
+        generating.start();
         String error = null;
         try {
             while (true) {
-                List<SimEvent> chunk = queue.take();
-                if (chunk == END) {
+                List<SimEvent> chunk = next();
+                if (chunk == null || chunk == END) {
                     break;
-                }
-                if (groundTruth != null) {
-                    chunk.forEach(groundTruth::add);
                 }
                 for (SimEvent event : chunk) {
                     if (!event.valid()) {
@@ -125,7 +176,7 @@ public final class Runner {
                 sink.send(chunk);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // so a close that would wait returns at once
             interrupted = true;
         } catch (Exception e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -133,14 +184,47 @@ public final class Runner {
         stopping = true;
         senderDone = true;
         try {
-            sink.close(); // flushes: every event handed over is acknowledged or failed by now
+            sink.close(); // flushes: every event handed over is acknowledged or failed by now, unless a stop gave up on it
+        } catch (InterruptedException e) {
+            interrupted = true;
         } catch (Exception e) {
             error = error == null ? "closing the target failed: " + e.getMessage() : error;
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        outcomes.close(); // a late answer now would make the summary and the ground truth disagree
+        Thread.interrupted(); // the watchdog's, if any: not for the caller
+        try {
+            generating.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<List<SimEvent>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(chunk -> unsent.addAndGet(chunk.size()));
+        Summary summary = summary(error);
+        sender = null;
         finished.countDown();
-        return new Summary(sent.get(), malformed.get(), outcomes.acknowledged(), outcomes.failed(), seconds,
-                outcomes.latencyMillis(50), outcomes.latencyMillis(99), outcomes.failureReasons(), interrupted, error);
+        return summary;
+    }
+
+    /** The next chunk (or END); null when a stop's timeout gave up on the queue. */
+    private List<SimEvent> next() throws InterruptedException {
+        while (true) {
+            if (stopping) {
+                long left = drainDeadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                List<SimEvent> chunk = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (chunk != null) {
+                    return chunk;
+                }
+            } else {
+                List<SimEvent> chunk = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (chunk != null) {
+                    return chunk;
+                }
+            }
+        }
     }
 
     private void generate() {
@@ -178,8 +262,12 @@ public final class Runner {
                     chunk = new ArrayList<>(settings.batchSize());
                 }
             }
-            if (!chunk.isEmpty() && !stopping) {
-                put(chunk);
+            if (!chunk.isEmpty()) {
+                if (stopping) {
+                    unsent.addAndGet(chunk.size()); // generated, never handed over
+                } else {
+                    put(chunk);
+                }
             }
             put(END);
         } catch (InterruptedException e) {
@@ -187,13 +275,14 @@ public final class Runner {
         }
     }
 
-    /** Waits for room in the queue; gives up once the sender has stopped, as nobody would send it. */
+    /** Waits for room in the queue; gives up once the sender has stopped, as nobody would send it (counted as not sent). */
     private void put(List<SimEvent> chunk) throws InterruptedException {
         while (!senderDone) {
             if (queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 return;
             }
         }
+        unsent.addAndGet(chunk.size());
     }
 
     /** The simulated time as text, for the progress line. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Simulated device fleets and a chat client for sensorchat.",
         subcommands = {DevicesCommand.class, ChatCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:events or messages failed", "2:invalid options", "130:interrupted (Ctrl-C)"})
+        exitCodeList = {"0:success", "1:events or messages failed", "2:invalid options", "130:stopped by Ctrl-C (SIGINT)", "143:stopped by SIGTERM"})
 public final class SimulatorsCli {
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.sensorchat.simulators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.simulators.devices.FleetSimulation;
+import dev.sensorchat.simulators.devices.GroundTruth;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ final class SummaryReport {
     private SummaryReport() {
     }
 
-    static void print(Runner.Summary summary, FleetSimulation simulation, PrintStream out, Path groundTruth) {
+    static void print(Runner.Summary summary, FleetSimulation simulation, PrintStream out, Path groundTruth, GroundTruth truth) {
         StringBuilder text = new StringBuilder();
         String outcome = summary.interrupted() ? "interrupted" : summary.succeeded() ? "done" : "FAILED";
         text.append(String.format(Locale.ROOT, "%s: %d devices, %.1f s%n", outcome, simulation.devices().size(), summary.seconds()));
@@ -23,13 +24,22 @@ final class SummaryReport {
         text.append(String.format(Locale.ROOT, "  failed        %,d%n", summary.failed()));
         summary.failureReasons().forEach((reason, count) ->
                 text.append(String.format(Locale.ROOT, "    %,d: %s%n", count, reason)));
+        if (summary.unanswered() > 0) {
+            text.append(String.format(Locale.ROOT, "  unanswered    %,d (given up on at the stop while waiting for the target: it may have them)%n",
+                    summary.unanswered()));
+        }
+        if (summary.unsent() > 0) {
+            text.append(String.format(Locale.ROOT, "  not sent      %,d (generated, still queued when the run stopped)%n", summary.unsent()));
+        }
         text.append(String.format(Locale.ROOT, "  rate          %,.0f events/s%n", summary.eventsPerSecond()));
         text.append(String.format(Locale.ROOT, "  send latency  p50 %.2f ms, p99 %.2f ms%n", summary.p50Millis(), summary.p99Millis()));
         if (summary.error() != null) {
             text.append("  error         ").append(summary.error()).append(System.lineSeparator());
         }
         if (groundTruth != null) {
-            text.append("  ground truth  ").append(groundTruth).append(System.lineSeparator());
+            text.append("  ground truth  ").append(groundTruth)
+                    .append(truth == null ? "" : String.format(Locale.ROOT, " (%,d valid events acknowledged)", truth.validEvents()))
+                    .append(System.lineSeparator());
         }
         out.print(text);
         out.flush();
@@ -44,6 +54,8 @@ final class SummaryReport {
                 .put("malformed", summary.malformed())
                 .put("acknowledged", summary.acknowledged())
                 .put("failed", summary.failed())
+                .put("unanswered", summary.unanswered())
+                .put("unsent", summary.unsent())
                 .put("seconds", summary.seconds())
                 .put("eventsPerSecond", summary.eventsPerSecond())
                 .put("latencyP50Millis", summary.p50Millis())

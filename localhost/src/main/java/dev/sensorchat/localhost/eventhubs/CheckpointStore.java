@@ -14,6 +14,9 @@ public interface CheckpointStore {
 
     void write(String hub, String consumerGroup, String partitionId, long sequenceNumber);
 
+    /** The highest checkpoint any consumer group holds on the partition, or empty when none holds one. */
+    OptionalLong highest(String hub, String partitionId);
+
     /** The normalised name implementations key on. */
     static String normalise(String name) {
         return name.toLowerCase(Locale.ROOT);

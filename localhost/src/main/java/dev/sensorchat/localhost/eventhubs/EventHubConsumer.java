@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  *     the consumer checkpoints past the batch, as the real host does, and tells the
  *     {@link ConsumerListener#retriesExhausted listener}.</li>
  * <li>A partition without a checkpoint starts at the options' {@link StartPosition}.</li>
+ * <li>It tells the hub ({@link LocalEventHub#retainFrom}) where it starts and each checkpoint it wrote, so
+ *     a durable hub keeps its log from there on.</li>
  * </ul>
  *
  * <p>Single use: {@link #start()} once, {@link #stop()} once; a restarted host makes a new consumer on the
@@ -101,6 +103,7 @@ public final class EventHubConsumer implements AutoCloseable {
         running = true;
         for (PartitionLoop loop : loops) {
             loop.position = startPosition(loop.partitionId);
+            hub.retainFrom(this, loop.partitionId, loop.position); // a durable hub keeps its log from here
         }
         for (PartitionLoop loop : loops) {
             loop.thread = new Thread(() -> loop.run(), "eventhub-" + hub.name() + "-" + name + "-p" + loop.partitionId);
@@ -300,6 +303,8 @@ public final class EventHubConsumer implements AutoCloseable {
         private void checkpoint(long sequenceNumber) {
             try {
                 checkpoints.write(hub.name(), consumerGroup, partitionId, sequenceNumber);
+                // Only once the checkpoint is written: a restart resumes from it, so the log must keep what follows.
+                hub.retainFrom(EventHubConsumer.this, partitionId, sequenceNumber + 1);
             } catch (RuntimeException e) {
                 checkpointFailures.incrementAndGet();
                 notify(() -> listener.checkpointFailed(name, partitionId, sequenceNumber, e));

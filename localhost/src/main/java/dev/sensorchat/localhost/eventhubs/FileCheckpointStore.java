@@ -64,6 +64,12 @@ public final class FileCheckpointStore implements CheckpointStore {
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
+    @Override
+    public synchronized OptionalLong highest(String hub, String partitionId) {
+        return checkpoints.getOrDefault(CheckpointStore.normalise(hub), Map.of()).values().stream()
+                .filter(partitions -> partitions.containsKey(partitionId)).mapToLong(partitions -> partitions.get(partitionId)).max();
+    }
+
     /** Records the checkpoint and rewrites the file; throws {@link UncheckedIOException} if that fails. */
     @Override
     public synchronized void write(String hub, String consumerGroup, String partitionId, long sequenceNumber) {

@@ -20,6 +20,15 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         checkpoints.put(key(hub, consumerGroup, partitionId), sequenceNumber);
     }
 
+    @Override
+    public OptionalLong highest(String hub, String partitionId) {
+        String normalised = CheckpointStore.normalise(hub);
+        return checkpoints.entrySet().stream().filter(entry -> {
+            String[] parts = entry.getKey().split("\n", -1);
+            return parts[0].equals(normalised) && parts[2].equals(partitionId);
+        }).mapToLong(Map.Entry::getValue).max();
+    }
+
     private static String key(String hub, String consumerGroup, String partitionId) {
         return CheckpointStore.normalise(hub) + '\n' + CheckpointStore.normalise(consumerGroup) + '\n' + partitionId;
     }

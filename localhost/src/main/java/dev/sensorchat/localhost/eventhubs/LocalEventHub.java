@@ -1,16 +1,22 @@
 package dev.sensorchat.localhost.eventhubs;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * An in-memory, partitioned Event Hub. Thread-safe.
@@ -25,11 +31,21 @@ import java.util.function.BooleanSupplier;
  * <p>Each partition keeps at most {@code retentionPerPartition} events; beyond that the oldest are
  * dropped and counted (a consumer that had not reached them skips ahead, as on a hub whose retention
  * period passed).
+ *
+ * <p>A {@link #durable durable} hub also writes every publish call to a {@link PartitionLog} per partition
+ * before it stores and acknowledges it, and replays the logs when it is opened again: a restarted host
+ * delivers what was acknowledged before, and sequence numbers and offsets go on where they stopped
+ * (the app's exactly-once bookkeeping is by sequence number, so numbering must never start over). A
+ * log keeps what some consumer still needs ({@link #retainFrom}) and what retention keeps; older
+ * segments are deleted.
  */
-public final class LocalEventHub {
+public final class LocalEventHub implements AutoCloseable {
 
     /** Events kept per partition unless told otherwise. */
     public static final int DEFAULT_RETENTION_PER_PARTITION = 1_000_000;
+
+    /** Event Hubs' own rule for names; a durable hub's folder is named after it. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,254}[A-Za-z0-9])?");
 
     private final String name;
     private final Clock clock;
@@ -61,6 +77,41 @@ public final class LocalEventHub {
             ids.add(partitions[i].id);
         }
         partitionIds = List.copyOf(ids);
+    }
+
+    /**
+     * A hub whose partitions are kept in {@code directory} ({@code <directory>/<partition>/}): replays what
+     * is there, and numbers on after it, or after the highest checkpoint in {@code checkpoints} when that is
+     * further (the end of a log a machine crash lost). What the replay found out of the ordinary (a torn
+     * last write, cut off; a jump) goes to {@code notes}.
+     *
+     * @throws IllegalStateException when a log is damaged other than at its tail, or the name cannot be a folder
+     */
+    public static LocalEventHub durable(String name, int partitionCount, Clock clock, int retentionPerPartition, Path directory,
+                                        EventLogOptions options, CheckpointStore checkpoints, Consumer<String> notes) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(checkpoints, "checkpoints");
+        Objects.requireNonNull(notes, "notes");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalStateException("'" + name + "' is not an event hub name (letters, digits, '.', '-' and '_', starting and ending"
+                    + " with a letter or digit)");
+        }
+        LocalEventHub hub = new LocalEventHub(name, partitionCount, clock, retentionPerPartition);
+        try {
+            for (Partition partition : hub.partitions) {
+                long minimumNext = checkpoints.highest(name, partition.id).orElse(-1) + 1;
+                partition.log = PartitionLog.open(directory.resolve(partition.id), partition.id, options, minimumNext, partition, notes);
+            }
+        } catch (IOException | RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+        return hub;
+    }
+
+    /** Whether publishes are written to disk before they are acknowledged. */
+    public boolean durable() {
+        return partitions[0].log != null;
     }
 
     public String name() {
@@ -212,6 +263,49 @@ public final class LocalEventHub {
         }
     }
 
+    /**
+     * {@code consumer} needs the partition's events from {@code sequenceNumber} on (its checkpoint plus
+     * one). A durable hub deletes a log segment once every consumer that said so is past it, and it is
+     * out of retention or no consumer needs it; with no consumer registered, only retention counts.
+     */
+    public void retainFrom(Object consumer, String partitionId, long sequenceNumber) {
+        Objects.requireNonNull(consumer, "consumer");
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            partition.holds.put(consumer, sequenceNumber);
+            partition.trim();
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    /** The log segment files of a durable hub's partition, oldest first (empty for an in-memory hub). */
+    public List<Path> logSegments(String partitionId) {
+        Partition partition = partition(partitionId);
+        partition.lock.lock();
+        try {
+            return partition.log == null ? List.of() : partition.log.segmentFiles();
+        } finally {
+            partition.lock.unlock();
+        }
+    }
+
+    /** Closes a durable hub's logs; publishing afterwards fails. An in-memory hub is unaffected. */
+    @Override
+    public void close() {
+        for (Partition partition : partitions) {
+            partition.lock.lock();
+            try {
+                if (partition.log != null) {
+                    partition.log.close();
+                }
+            } finally {
+                partition.lock.unlock();
+            }
+        }
+    }
+
     private Partition partition(String partitionId) {
         Objects.requireNonNull(partitionId, "partitionId");
         int index;
@@ -232,12 +326,15 @@ public final class LocalEventHub {
         return "LocalEventHub[" + name + ", " + partitions.length + " partitions]";
     }
 
-    /** One partition: a ring buffer of the retained events, guarded by {@link #lock}. */
-    private static final class Partition {
+    /** One partition: a ring buffer of the retained events, and its log when durable, guarded by {@link #lock}. */
+    private static final class Partition implements PartitionLog.Replay {
         final String id;
         final int retention;
         final ReentrantLock lock = new ReentrantLock();
         final Condition appended = lock.newCondition();
+        /** Consumer → the first sequence number it still needs. */
+        final Map<Object, Long> holds = new IdentityHashMap<>();
+        PartitionLog log;
         EventRecord[] ring = new EventRecord[16];
         int head;
         int size;
@@ -252,27 +349,73 @@ public final class LocalEventHub {
             this.retention = retention;
         }
 
+        /** Stores one publish call: in the log first (if any), and only if that worked, in memory. */
         List<EventRecord> append(List<String> bodies, String partitionKey, Clock clock) {
-            for (String body : bodies) {
-                Objects.requireNonNull(body, "an event body is null");
+            long[] sizes = new long[bodies.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = Objects.requireNonNull(bodies.get(i), "an event body is null").getBytes(StandardCharsets.UTF_8).length;
             }
             List<EventRecord> stored = new ArrayList<>(bodies.size());
             lock.lock();
             try {
                 Instant enqueued = clock.instant();
-                for (String body : bodies) {
-                    EventRecord event = new EventRecord(id, nextSequence, nextOffset, enqueued, partitionKey, body);
-                    nextSequence++;
-                    nextOffset += body.getBytes(StandardCharsets.UTF_8).length;
-                    add(event);
-                    stored.add(event);
+                long sequence = nextSequence;
+                long offset = nextOffset;
+                for (int i = 0; i < sizes.length; i++) {
+                    stored.add(new EventRecord(id, sequence++, offset, enqueued, partitionKey, bodies.get(i)));
+                    offset += sizes[i];
                 }
+                if (log != null) {
+                    log.append(stored); // throws when not written: then nothing is stored or acknowledged
+                }
+                stored.forEach(this::add);
+                nextSequence = sequence;
+                nextOffset = offset;
                 lastEnqueued = enqueued;
+                if (log != null && log.full()) {
+                    log.roll(nextSequence, nextOffset);
+                    trim();
+                }
                 appended.signalAll();
             } finally {
                 lock.unlock();
             }
             return stored;
+        }
+
+        /** Deletes the log segments nobody needs: below retention, and below every registered consumer. */
+        void trim() {
+            if (log == null) {
+                return;
+            }
+            long floor = firstSequence;
+            if (!holds.isEmpty()) {
+                floor = Math.max(floor, holds.values().stream().mapToLong(Long::longValue).min().getAsLong());
+            }
+            log.trimBelow(floor);
+        }
+
+        @Override
+        public void segment(long firstSequenceNumber, long firstOffset) {
+            if (firstSequenceNumber > nextSequence) { // events before it are gone: nothing older stays retained
+                while (size > 0) {
+                    ring[head] = null;
+                    head = (head + 1) & (ring.length - 1);
+                    size--;
+                }
+                head = 0;
+                firstSequence = firstSequenceNumber;
+                nextSequence = firstSequenceNumber;
+            }
+            nextOffset = firstOffset;
+        }
+
+        @Override
+        public void event(EventRecord event) {
+            add(event);
+            nextSequence = event.sequenceNumber() + 1;
+            nextOffset = event.offset() + event.body().getBytes(StandardCharsets.UTF_8).length;
+            lastEnqueued = event.enqueuedTime();
         }
 
         private void add(EventRecord event) {

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The exact per-device, per-minute aggregates of the valid events sent, in the order they were
- * sent: what the backend must end up with. Counts, sums, extremes, first and last times, and the
+ * The exact per-device, per-minute aggregates of the valid events the target acknowledged, in the
+ * order they were acknowledged (for a device, the order they were sent): what the backend must end
+ * up with. Thread-safe. Counts, sums, extremes, first and last times, and the
  * value at the last time (on equal times, the later one sent), as the backend defines them.
  */
 public final class GroundTruth {
@@ -50,7 +51,7 @@ public final class GroundTruth {
     private final Map<String, Map<Long, Map<String, Stats>>> windows = new TreeMap<>();
     private long events;
 
-    public void add(SimEvent event) {
+    public synchronized void add(SimEvent event) {
         if (!event.valid()) {
             return;
         }
@@ -63,7 +64,7 @@ public final class GroundTruth {
         }
     }
 
-    public long validEvents() {
+    public synchronized long validEvents() {
         return events;
     }
 
@@ -71,7 +72,7 @@ public final class GroundTruth {
      * Writes {@code {"validEvents": n, "windows": [{"deviceId", "start", "metric", "count", "sum", "min", "max",
      * "firstTs", "lastTs", "last"}, ...]}}, sorted by device, window and metric.
      */
-    public void write(Path file) throws IOException {
+    public synchronized void write(Path file) throws IOException {
         try (JsonGenerator json = new JsonFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();

@@ -92,7 +92,8 @@ public final class BlobSink implements Sink {
         String name = "gateway-" + gateway + "/" + STAMP.format(Instant.ofEpochMilli(events.get(0).ts())) + "-"
                 + String.format("%05d", ++fileNumbers[gateway]) + extension;
         byte[] content = format == Format.CSV ? gzip(csv(events)) : gzip(ndjson(events));
-        int count = events.size();
+        List<SimEvent> uploading = List.copyOf(events);
+        int count = uploading.size();
         events.clear();
         long started = System.nanoTime();
         try {
@@ -102,7 +103,7 @@ public final class BlobSink implements Sink {
             outcomes.failed(count, "upload of " + name + " failed: " + e.getMessage());
             throw new IOException("upload of " + name + " failed", e);
         }
-        outcomes.acknowledged(count, System.nanoTime() - started);
+        outcomes.acknowledged(uploading, System.nanoTime() - started);
         uploaded.add(name);
     }
 

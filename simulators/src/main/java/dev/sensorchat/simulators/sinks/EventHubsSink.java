@@ -91,23 +91,28 @@ public final class EventHubsSink implements Sink {
             for (var group : byDevice.entrySet()) {
                 CreateBatchOptions options = new CreateBatchOptions().setPartitionKey(group.getKey());
                 EventDataBatch current = null;
+                List<SimEvent> inCurrent = new ArrayList<>();
                 for (SimEvent event : group.getValue()) {
                     EventData data = new EventData(event.line().getBytes(StandardCharsets.UTF_8)).setContentType("application/json");
                     if (current != null && current.tryAdd(data)) {
+                        inCurrent.add(event);
                         continue;
                     }
                     if (current != null) {
-                        dispatched += dispatch(current);
+                        dispatched += dispatch(current, inCurrent);
+                        inCurrent = new ArrayList<>();
                     }
                     current = producer.createBatch(options).block();
                     if (!current.tryAdd(data)) {
                         outcomes.failed(1, "event larger than the largest batch the event hub accepts");
                         dispatched++;
                         current = null;
+                    } else {
+                        inCurrent.add(event);
                     }
                 }
                 if (current != null && current.getCount() > 0) {
-                    dispatched += dispatch(current);
+                    dispatched += dispatch(current, inCurrent);
                 }
             }
         } catch (RuntimeException e) {
@@ -118,14 +123,14 @@ public final class EventHubsSink implements Sink {
     }
 
     /** Sends one batch in the background, holding a slot until the service answers; returns its size. */
-    private int dispatch(EventDataBatch batch) throws InterruptedException {
+    private int dispatch(EventDataBatch batch, List<SimEvent> events) throws InterruptedException {
         inFlight.acquire();
         int count = batch.getCount();
         long started = System.nanoTime();
         producer.send(batch)
                 .retryWhen(Retry.backoff(settings.retries() / 2, Duration.ofSeconds(5)).maxBackoff(Duration.ofMinutes(1))
                         .filter(EventHubsSink::isTransient))
-                .then(Mono.fromRunnable(() -> outcomes.acknowledged(count, System.nanoTime() - started)))
+                .then(Mono.fromRunnable(() -> outcomes.acknowledged(events, System.nanoTime() - started)))
                 .doOnError(error -> outcomes.failed(count, reason(error)))
                 .doFinally(signal -> inFlight.release())
                 .subscribe(ignored -> { }, error -> { /* reported in doOnError */ });

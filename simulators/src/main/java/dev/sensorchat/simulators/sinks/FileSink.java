@@ -63,7 +63,7 @@ public final class FileSink implements Sink {
             outcomes.failed(batch.size(), "write failed: " + e.getMessage());
             throw e;
         }
-        outcomes.acknowledged(batch.size(), System.nanoTime() - started);
+        outcomes.acknowledged(batch, System.nanoTime() - started);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * POSTs events to an HTTP endpoint (the local host's Event Hubs endpoint): per device, in order,
@@ -46,8 +47,13 @@ public final class HttpSink implements Sink {
     private final URI url;
     private final Outcomes outcomes;
     private final int streams;
+    /** Why events that were never sent because the run stopped failed. */
+    static final String NOT_SENT_AT_STOP = "not sent: the run was stopped";
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService senders;
+    private volatile boolean stopping;
+    private volatile long stopDeadline;
 
     public HttpSink(URI url, Outcomes outcomes) {
         this(url, outcomes, DEFAULT_STREAMS);
@@ -98,21 +104,45 @@ public final class HttpSink implements Sink {
         }
     }
 
-    /** One stream's devices, one after another; the first failure, or null. */
+    @Override
+    public void stopBy(long deadlineNanos) {
+        stopDeadline = deadlineNanos;
+        stopping = true;
+    }
+
+    private boolean pastStop(long extraNanos) {
+        return stopping && System.nanoTime() + extraNanos - stopDeadline >= 0;
+    }
+
+    /**
+     * One stream's devices, one after another; the first failure, or null. Interrupted (the run stopped),
+     * the request waiting for an answer is abandoned unreported (the endpoint may have taken it) and the
+     * groups after it are reported as not sent.
+     */
     private IOException sendInOrder(Map<String, List<SimEvent>> byDevice) throws InterruptedException {
         IOException firstFailure = null;
+        boolean abandoned = false;
         for (var group : byDevice.entrySet()) {
             List<SimEvent> events = group.getValue();
+            if (abandoned || pastStop(0)) {
+                outcomes.failed(events.size(), NOT_SENT_AT_STOP); // reported, but not a failure of the target
+                continue;
+            }
             StringBuilder body = new StringBuilder(events.size() * 160);
             events.forEach(event -> body.append(event.line()).append('\n'));
             long started = System.nanoTime();
             try {
                 post(body.toString(), group.getKey());
-                outcomes.acknowledged(events.size(), System.nanoTime() - started);
+                outcomes.acknowledged(events, System.nanoTime() - started);
             } catch (IOException e) {
                 outcomes.failed(events.size(), e.getMessage());
                 firstFailure = firstFailure == null ? e : firstFailure;
+            } catch (InterruptedException e) {
+                abandoned = true;
             }
+        }
+        if (abandoned) {
+            throw new InterruptedException("stopped while waiting for the endpoint");
         }
         return firstFailure;
     }
@@ -145,6 +175,9 @@ public final class HttpSink implements Sink {
             if (attempt == MAX_ATTEMPTS) {
                 throw new IOException("events not delivered after " + MAX_ATTEMPTS + " attempts: " + problem);
             }
+            if (pastStop(TimeUnit.MILLISECONDS.toNanos(backoffMs))) {
+                throw new IOException("events not delivered, no retry as the run was stopped: " + problem);
+            }
             Thread.sleep(backoffMs);
             backoffMs = Math.min(backoffMs * 2, 5_000);
         }
@@ -154,8 +187,14 @@ public final class HttpSink implements Sink {
         return body.length() <= 300 ? body : body.substring(0, 300) + "...";
     }
 
+    /** Stops the senders; those still waiting for an answer (a stop gave up on them) get a moment to end. */
     @Override
     public void close() {
         senders.shutdownNow();
+        try {
+            senders.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -13,6 +13,14 @@ public interface Sink extends AutoCloseable {
     /** Sends a batch, in order; blocks while the destination is saturated (that is the backpressure). */
     void send(List<SimEvent> batch) throws Exception;
 
+    /**
+     * The run is stopping: after {@code deadlineNanos} ({@link System#nanoTime()}) start no new request and
+     * retry nothing; events not sent by then are reported failed. Requests already waiting for an answer
+     * may finish; the runner interrupts what is still waiting a little later. Called from another thread.
+     */
+    default void stopBy(long deadlineNanos) {
+    }
+
     /** Sends whatever is buffered and waits for the destination's answers. */
     default void flush() throws Exception {
     }

@@ -475,11 +475,7 @@ public final class AppContext implements AutoCloseable {
 
     private CosmosStreamStore buildStreamStore() {
         StreamSettings defaults = streamSettings();
-        return new CosmosStreamStore(store(Containers.STREAMS, CosmosStreamStore.SegmentDocument.class),
-                store(Containers.STREAMS, CosmosStreamStore.CheckpointDocument.class),
-                store(Containers.STREAMS, CosmosStreamStore.RuleSetDocument.class),
-                store(Containers.DEVICES, DeviceDocument.class), minuteWindows(), windows(),
-                store(Containers.ALERTS, AlertDocument.class), (int) defaults.segmentTtl().toSeconds());
+        return CosmosStreamStore.over(this::store, (int) defaults.segmentTtl().toSeconds());
     }
 
     private StreamSettings streamSettings() {

@@ -115,7 +115,7 @@ public final class ChatService {
                     : sendFollowUps(channel.render(message, recorded.unsent()), response, done.record());
         }
         if (!(claim instanceof Claim.Granted granted)) {
-            ChannelResponse working = channel.render(message, Reply.of(BotTexts.STILL_WORKING));
+            ChannelResponse working = channel.render(message, Reply.of(Texts.STILL_WORKING));
             // Where the answer goes out of band, only the first attempt may send it: ask for a retry.
             return working.answersOutOfBand() ? unavailable("The first delivery of this message is still being answered.") : working;
         }
@@ -166,7 +166,7 @@ public final class ChatService {
         turn.lock();
         try {
             Reply reply = bot.reply(message);
-            return BotTexts.late(message.sentAt(), clock.instant()).map(reply::prefixed).orElse(reply);
+            return Texts.late(message.sentAt(), clock.instant()).map(reply::prefixed).orElse(reply);
         } finally {
             turn.unlock();
         }

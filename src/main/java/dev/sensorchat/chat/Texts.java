@@ -172,6 +172,25 @@ public final class Texts {
         return "I don't know a device `" + deviceId + "`." + closest.map(id -> " Did you mean `" + id + "`?").orElse(" `devices` lists them.");
     }
 
+    // ---- deliveries ----------------------------------------------------------------------------
+
+    public static final String STILL_WORKING = "Still working on that message; the answer will follow.";
+    /** A message older than this was held up (a platform retrying through an outage): say so. */
+    static final Duration LATE_AFTER = Duration.ofMinutes(5);
+
+    /** A line that opens the answer to a message that arrived late, or empty. */
+    public static Optional<String> late(long sentAtEpochSeconds, Instant now) {
+        if (sentAtEpochSeconds <= 0) {
+            return Optional.empty();
+        }
+        Instant sent = Instant.ofEpochSecond(sentAtEpochSeconds);
+        if (Duration.between(sent, now).compareTo(LATE_AFTER) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("(Your message from " + time(sent, now) + " reached me only now, " + ago(sent, now)
+                + ". This answer is as of now.)\n");
+    }
+
     public static String unusable(String problem) {
         return "I can't answer that as written: " + problem + ". Say `help` for what I can do.";
     }

@@ -37,6 +37,20 @@ public final class CosmosStreamStore implements StreamStore {
     private final CosmosStore<AlertDocument> alerts;
     private final int segmentTtlSeconds;
 
+    /** Where a stream store finds its containers' stores: Cosmos DB, or memory in tests and benchmarks. */
+    public interface Stores {
+        <T> CosmosStore<T> store(ContainerSpec spec, Class<T> type);
+    }
+
+    /** The stream store over the app's containers, as {@code stores} gives them. */
+    public static CosmosStreamStore over(Stores stores, int segmentTtlSeconds) {
+        return new CosmosStreamStore(stores.store(Containers.STREAMS, SegmentDocument.class),
+                stores.store(Containers.STREAMS, CheckpointDocument.class), stores.store(Containers.STREAMS, RuleSetDocument.class),
+                stores.store(Containers.DEVICES, DeviceDocument.class), stores.store(Containers.TELEMETRY, MinuteWindows.class),
+                stores.store(Containers.TELEMETRY, WindowDocument.class), stores.store(Containers.ALERTS, AlertDocument.class),
+                segmentTtlSeconds);
+    }
+
     public CosmosStreamStore(CosmosStore<SegmentDocument> segments, CosmosStore<CheckpointDocument> checkpoints,
                              CosmosStore<RuleSetDocument> ruleSets, CosmosStore<DeviceDocument> devices, CosmosStore<MinuteWindows> minutes,
                              CosmosStore<WindowDocument> hours, CosmosStore<AlertDocument> alerts, int segmentTtlSeconds) {

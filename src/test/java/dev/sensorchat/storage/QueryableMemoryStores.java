@@ -1,9 +1,5 @@
 package dev.sensorchat.storage;
 
-import dev.sensorchat.alerts.AlertDocument;
-import dev.sensorchat.devices.DeviceDocument;
-import dev.sensorchat.telemetry.MinuteWindows;
-import dev.sensorchat.telemetry.WindowDocument;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -27,11 +23,6 @@ public final class QueryableMemoryStores {
 
     /** The stream processor's store over these containers, so telemetry lands where the services read it. */
     public CosmosStreamStore streamStore(Duration segmentTtl) {
-        return new CosmosStreamStore(store(Containers.STREAMS, CosmosStreamStore.SegmentDocument.class),
-                store(Containers.STREAMS, CosmosStreamStore.CheckpointDocument.class),
-                store(Containers.STREAMS, CosmosStreamStore.RuleSetDocument.class),
-                store(Containers.DEVICES, DeviceDocument.class), store(Containers.TELEMETRY, MinuteWindows.class),
-                store(Containers.TELEMETRY, WindowDocument.class), store(Containers.ALERTS, AlertDocument.class),
-                (int) segmentTtl.toSeconds());
+        return CosmosStreamStore.over(this::store, (int) segmentTtl.toSeconds());
     }
 }

@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,45 +58,13 @@ class DevicesCommandTest {
         assertEquals(0, result.exitCode(), result.err());
 
         // Independently: apply the telemetry contract to every line, and aggregate what passes.
-        Map<String, double[]> expected = new TreeMap<>(); // device|minute|metric -> count, sum, min, max, lastTs, last
-        long valid = 0;
-        for (String line : Files.readAllLines(file)) {
-            JsonNode event;
-            try {
-                event = JSON.readTree(line);
-            } catch (IOException malformed) {
-                continue;
-            }
-            if (!event.path("deviceId").asText("").matches("[A-Za-z0-9._:-]{1,128}") || !event.has("ts")) {
-                continue;
-            }
-            valid++;
-            long ts = Instant.parse(event.get("ts").asText()).toEpochMilli();
-            String minute = Instant.ofEpochMilli(ts - Math.floorMod(ts, 60_000L)).toString();
-            for (Iterator<Map.Entry<String, JsonNode>> it = event.get("metrics").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> metric = it.next();
-                double value = metric.getValue().asDouble();
-                double[] s = expected.computeIfAbsent(event.get("deviceId").asText() + "|" + minute + "|" + metric.getKey(),
-                        k -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE, Long.MIN_VALUE, 0});
-                s[0]++;
-                s[1] += value;
-                s[2] = Math.min(s[2], value);
-                s[3] = Math.max(s[3], value);
-                if (ts >= s[4]) {
-                    s[4] = ts;
-                    s[5] = value;
-                }
-            }
-        }
+        List<String> lines = Files.readAllLines(file);
+        Map<String, double[]> expected = RecomputedTruth.windows(lines);
+        long valid = RecomputedTruth.validEvents(lines);
         JsonNode groundTruth = JSON.readTree(truth.toFile());
         assertEquals(valid, groundTruth.get("validEvents").asLong());
         assertTrue(result.err().contains("malformed on purpose"));
-        Map<String, double[]> actual = new TreeMap<>();
-        for (JsonNode w : groundTruth.get("windows")) {
-            actual.put(w.get("deviceId").asText() + "|" + w.get("start").asText() + "|" + w.get("metric").asText(), new double[] {
-                    w.get("count").asDouble(), w.get("sum").asDouble(), w.get("min").asDouble(), w.get("max").asDouble(),
-                    Instant.parse(w.get("lastTs").asText()).toEpochMilli(), w.get("last").asDouble()});
-        }
+        Map<String, double[]> actual = RecomputedTruth.of(groundTruth);
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((key, stats) -> assertArrayEquals(stats, actual.get(key), 1e-6, key));
     }

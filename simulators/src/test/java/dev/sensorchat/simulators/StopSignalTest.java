@@ -13,13 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -124,14 +121,9 @@ class StopSignalTest {
         assertTrue(figures.get("unsent").asLong() > 0, "what was still queued was given up on: " + figures);
 
         JsonNode groundTruth = JSON.readTree(truth.toFile());
-        Map<String, double[]> expected = aggregate(received);
-        assertEquals(expected.size() > 0 ? validEvents(received) : 0, groundTruth.get("validEvents").asLong());
-        Map<String, double[]> actual = new TreeMap<>();
-        for (JsonNode w : groundTruth.get("windows")) {
-            actual.put(w.get("deviceId").asText() + "|" + w.get("start").asText() + "|" + w.get("metric").asText(), new double[] {
-                    w.get("count").asDouble(), w.get("sum").asDouble(), w.get("min").asDouble(), w.get("max").asDouble(),
-                    Instant.parse(w.get("lastTs").asText()).toEpochMilli(), w.get("last").asDouble()});
-        }
+        Map<String, double[]> expected = RecomputedTruth.windows(received);
+        assertEquals(expected.size() > 0 ? RecomputedTruth.validEvents(received) : 0, groundTruth.get("validEvents").asLong());
+        Map<String, double[]> actual = RecomputedTruth.of(groundTruth);
         assertEquals(expected.keySet(), actual.keySet(), "the ground truth covers exactly the acknowledged events");
         expected.forEach((key, stats) -> assertArrayEquals(stats, actual.get(key), 1e-6, key));
     }
@@ -141,49 +133,5 @@ class StopSignalTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         assertTrue(classpath.contains("picocli"), classpath);
         return String.join(File.pathSeparator, List.of(classpath.split(File.pathSeparator)));
-    }
-
-    private static boolean valid(JsonNode event) {
-        return event != null && event.path("deviceId").asText("").matches("[A-Za-z0-9._:-]{1,128}") && event.has("ts");
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (IOException malformed) {
-            return null;
-        }
-    }
-
-    private static long validEvents(List<String> lines) {
-        return lines.stream().map(StopSignalTest::parse).filter(StopSignalTest::valid).count();
-    }
-
-    /** device|minute|metric → count, sum, min, max, lastTs, last: the telemetry contract applied to each line received. */
-    private static Map<String, double[]> aggregate(List<String> lines) {
-        Map<String, double[]> windows = new TreeMap<>();
-        for (String line : lines) {
-            JsonNode event = parse(line);
-            if (!valid(event)) {
-                continue;
-            }
-            long ts = Instant.parse(event.get("ts").asText()).toEpochMilli();
-            String minute = Instant.ofEpochMilli(ts - Math.floorMod(ts, 60_000L)).toString();
-            for (Iterator<Map.Entry<String, JsonNode>> it = event.get("metrics").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> metric = it.next();
-                double value = metric.getValue().asDouble();
-                double[] s = windows.computeIfAbsent(event.get("deviceId").asText() + "|" + minute + "|" + metric.getKey(),
-                        k -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE, Long.MIN_VALUE, 0});
-                s[0]++;
-                s[1] += value;
-                s[2] = Math.min(s[2], value);
-                s[3] = Math.max(s[3], value);
-                if (ts >= s[4]) {
-                    s[4] = ts;
-                    s[5] = value;
-                }
-            }
-        }
-        return windows;
     }
 }

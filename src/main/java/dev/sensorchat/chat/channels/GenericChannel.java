@@ -120,14 +120,19 @@ public final class GenericChannel implements ChannelAdapter {
     }
 
     static JsonNode readObject(String body) {
+        return readObject(body, "the body");
+    }
+
+    /** {@code json} as a JSON object, or a 400 that names it as {@code what} ("the body", "payload"). */
+    static JsonNode readObject(String json, String what) {
         try {
-            JsonNode node = Json.MAPPER.readTree(body);
+            JsonNode node = Json.MAPPER.readTree(json);
             if (node == null || !node.isObject()) {
-                throw new ChannelException.BadRequest("the body must be a JSON object");
+                throw new ChannelException.BadRequest(what + " must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ChannelException.BadRequest("the body is not valid JSON: " + Json.problemOf(e));
+            throw new ChannelException.BadRequest(what + " is not valid JSON: " + Json.problemOf(e));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.sensorchat.chat.channels;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,7 +97,7 @@ public final class SlackChannel implements ChannelAdapter {
         }
         Map<String, String> form = form(request.body());
         if (form.containsKey("payload")) {
-            return interaction(readJson(form.get("payload")));
+            return interaction(GenericChannel.readObject(form.get("payload"), "payload"));
         }
         return command(form, request);
     }
@@ -283,18 +282,6 @@ public final class SlackChannel implements ChannelAdapter {
 
     private static boolean isSslCheck(String body) {
         return !isJson(body) && "1".equals(form(body).get("ssl_check"));
-    }
-
-    private static JsonNode readJson(String json) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new ChannelException.BadRequest("payload must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new ChannelException.BadRequest("payload is not valid JSON: " + Json.problemOf(e));
-        }
     }
 
     private static Map<String, String> form(String body) {

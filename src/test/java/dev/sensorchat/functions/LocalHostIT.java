@@ -51,12 +51,7 @@ class LocalHostIT {
     private Path dir;
 
     static List<String> hostCommand(Path settings, Path state, int port) throws IOException {
-        Path localhost = Path.of(System.getProperty("sensorchat.localhost.dir", "localhost"));
-        String classpath = localhost.resolve("target/classes") + java.io.File.pathSeparator
-                + Files.readString(localhost.resolve("target/classpath.txt")).strip();
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.sensorchat.localhost.LocalHostCli", "--app", System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat"),
-                "--settings", settings.toString(), "--state", state.toString(), "--port", Integer.toString(port));
+        return dev.sensorchat.testing.LocalHostProcess.command(settings, state, port);
     }
 
     private Path settings(Map<String, String> values) throws IOException {

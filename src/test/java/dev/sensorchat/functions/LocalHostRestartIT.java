@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sensorchat.common.Json;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.sensorchat.testing.LocalHostProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,22 +35,16 @@ class LocalHostRestartIT {
 
     private static final String MASTER_KEY = "local-master-key-restart-0123456789";
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private dev.sensorchat.AppContext app;
     private Path dir;
-    private Path settingsFile;
-    private Path state;
-    private Process host;
-    private int port;
-    private int starts;
+    private LocalHostProcess host;
 
     @BeforeAll
     void setUp(LocalAzure azure) throws Exception {
         dir = Files.createTempDirectory("localhost-restart-it");
-        state = dir.resolve("state");
         Map<String, String> values = new HashMap<>(azure.appSettings());
         values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
-                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *", "LOCALHOST_MASTER_KEY", MASTER_KEY,
+                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
                 "TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local",
                 // Small log segments, so the run also rolls and deletes consumed ones.
                 "LOCALHOST_EVENTHUB_SEGMENT_BYTES", "65536"));
@@ -66,65 +52,25 @@ class LocalHostRestartIT {
         values.put("COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true");
         app = azure.newAppContext(Map.of(dev.sensorchat.AppContext.COSMOS_DATABASE, values.get(dev.sensorchat.AppContext.COSMOS_DATABASE),
                 dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, values.get(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER)));
-        ObjectNode file = Json.MAPPER.createObjectNode();
-        file.put("IsEncrypted", false);
-        ObjectNode json = file.putObject("Values");
-        values.forEach(json::put);
-        settingsFile = dir.resolve("local.settings.json");
-        Files.writeString(settingsFile, file.toString());
+        host = new LocalHostProcess(dir, values, MASTER_KEY);
     }
 
     @AfterAll
     void tearDown() throws Exception {
         if (host != null) {
-            kill(host);
+            host.close();
         }
         if (app != null) {
             app.close();
         }
     }
 
-    /** Starts the host (a new process, on a new port) on the same state folder, and waits until it serves. */
-    private void startHost() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = dir.resolve("host-" + ++starts + ".log");
-        host = new ProcessBuilder(LocalHostIT.hostCommand(settingsFile, state, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.readString(log).contains("SENSORCHAT_LOCALHOST_READY")) {
-            assertTrue(host.isAlive() && System.nanoTime() < deadline, "the host started: " + Files.readString(log));
-            Thread.sleep(200);
-        }
-    }
-
-    private static void kill(Process process) throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly); // the worker JVM first: no chance to close anything
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private void stopGracefully() throws Exception {
-        host.destroy(); // SIGTERM: the launcher stops its worker, which closes the host
-        assertTrue(host.waitFor(60, TimeUnit.SECONDS), "the host stopped");
-        for (ProcessHandle worker : host.descendants().toList()) {
-            worker.onExit().get(60, TimeUnit.SECONDS);
-        }
-    }
-
     private JsonNode telemetryStatus() throws Exception {
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/status"))
-                .header("x-functions-key", MASTER_KEY).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, status.statusCode(), status.body());
-        return Json.MAPPER.readTree(status.body()).get("functions").get("telemetry");
+        return host.functionStatus("telemetry");
     }
 
     private void awaitCaughtUp() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (telemetryStatus().path("eventHub").path("backlog").asLong(-1) != 0) {
-            assertTrue(System.nanoTime() < deadline, "the hub's consumer caught up: " + telemetryStatus());
-            Thread.sleep(250);
-        }
+        host.awaitCaughtUp("telemetry", Duration.ofSeconds(120));
     }
 
     /** A fleet's events for {@code minutes} from {@code start}, all acknowledged; returns its ground truth. */
@@ -149,7 +95,7 @@ class LocalHostRestartIT {
         Path truth = dir.resolve("truth-" + name + ".json");
         List<String> args = new java.util.ArrayList<>(List.of("devices", "--interval", "5s", "--speed", "0", "--seed", "11"));
         args.addAll(fleet);
-        args.addAll(List.of("--target", "http", "--url", "http://127.0.0.1:" + port + "/admin/eventhubs/telemetry?code=" + MASTER_KEY,
+        args.addAll(List.of("--target", "http", "--url", host.eventHubUrl("telemetry"),
                 "--ground-truth", truth.toString()));
         JsonNode summary = dev.sensorchat.testing.Simulators.run(dir, args);
         assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong(), summary::toString);
@@ -163,14 +109,14 @@ class LocalHostRestartIT {
         // Two consecutive, minute-aligned spans for the same devices (within the app's 10 minutes of allowed lateness).
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(8, ChronoUnit.MINUTES);
 
-        startHost();
+        host.start();
         Path first = simulate("first", run, start, 4);
         Path firstTail = tail("ta", run, start.plus(3, ChronoUnit.MINUTES));
         long backlog = telemetryStatus().path("eventHub").path("backlog").asLong();
-        kill(host);
+        host.kill();
         assertTrue(backlog > 0, "the host was killed before it consumed all it acknowledged (backlog " + backlog + ")");
 
-        startHost();
+        host.start();
         awaitCaughtUp();
         JsonNode afterCrash = telemetryStatus();
         assertTrue(afterCrash.path("eventHub").path("deliveredEvents").asLong() > 0,
@@ -180,10 +126,10 @@ class LocalHostRestartIT {
         Path second = simulate("second", run, start.plus(4, ChronoUnit.MINUTES), 4);
         Path secondTail = tail("tb", run, start.plus(7, ChronoUnit.MINUTES));
         backlog = telemetryStatus().path("eventHub").path("backlog").asLong();
-        stopGracefully();
+        host.stop();
         assertTrue(backlog > 0, "the host was stopped before it consumed all it acknowledged (backlog " + backlog + ")");
 
-        startHost();
+        host.start();
         awaitCaughtUp();
         JsonNode afterStop = telemetryStatus();
         assertTrue(afterStop.path("eventHub").path("deliveredEvents").asLong() > 0,
@@ -195,7 +141,7 @@ class LocalHostRestartIT {
         }
 
         // The log kept only what was still needed: consumed segments were deleted as the consumer moved on.
-        try (var partitions = Files.list(state.resolve("eventhubs/telemetry"))) {
+        try (var partitions = Files.list(host.state().resolve("eventhubs/telemetry"))) {
             for (Path partition : partitions.toList()) {
                 try (var segments = Files.list(partition)) {
                     long count = segments.count();

@@ -8,6 +8,7 @@ import dev.sensorchat.common.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +31,11 @@ public final class Simulators {
 
     /** Runs {@code devices ...}, expects exit code 0, and returns its summary (--summary-json). */
     public static JsonNode run(Path workDir, List<String> args) throws IOException, InterruptedException {
+        return run(workDir, args, Duration.ofMinutes(3));
+    }
+
+    /** As {@link #run(Path, List)}, for runs in real time that take longer. */
+    public static JsonNode run(Path workDir, List<String> args, Duration timeout) throws IOException, InterruptedException {
         Path summary = workDir.resolve("summary-" + UUID.randomUUID() + ".json");
         Path log = workDir.resolve("simulator-" + UUID.randomUUID() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -38,7 +44,7 @@ public final class Simulators {
         command.addAll(List.of("--progress", "never", "--summary-json", summary.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertTrue(process.waitFor(3, TimeUnit.MINUTES), "the simulator finished");
+            assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), "the simulator finished");
         } finally {
             process.destroyForcibly();
         }

@@ -363,7 +363,10 @@ public final class LocalHost implements AutoCloseable {
                 eventHubs.stats(function.name()).ifPresent(consumer -> view.put("eventHub", consumer));
                 status.put(function.name(), view);
             }
-            send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("functions", status)));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("functions", status);
+            body.put("process", ProcessStats.view());
+            send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
             return;
         }
         if (path.equals("/deadletters") && method.equals("GET")) {

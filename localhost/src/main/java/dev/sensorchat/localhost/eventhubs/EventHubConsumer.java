@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  *     {@link ConsumerListener#retriesExhausted listener}.</li>
  * <li>A partition without a checkpoint starts at the options' {@link StartPosition}.</li>
  * <li>It tells the hub ({@link LocalEventHub#retainFrom}) where it starts and each checkpoint it wrote, so
- *     a durable hub keeps its log from there on.</li>
+ *     the hub keeps its events (in memory, and in a durable hub's log) from there on.</li>
  * </ul>
  *
  * <p>Single use: {@link #start()} once, {@link #stop()} once; a restarted host makes a new consumer on the
@@ -103,7 +103,7 @@ public final class EventHubConsumer implements AutoCloseable {
         running = true;
         for (PartitionLoop loop : loops) {
             loop.position = startPosition(loop.partitionId);
-            hub.retainFrom(this, loop.partitionId, loop.position); // a durable hub keeps its log from here
+            hub.retainFrom(this, loop.partitionId, loop.position); // the hub keeps its events from here
         }
         for (PartitionLoop loop : loops) {
             loop.thread = new Thread(() -> loop.run(), "eventhub-" + hub.name() + "-" + name + "-p" + loop.partitionId);

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *
  * <p>Each partition keeps at most {@code retentionPerPartition} events; beyond that the oldest are
  * dropped and counted (a consumer that had not reached them skips ahead, as on a hub whose retention
- * period passed).
+ * period passed). Once consumers have registered ({@link #retainFrom}), events every one of them is
+ * past are let go too, so memory holds the backlog rather than the history.
  *
  * <p>A {@link #durable durable} hub also writes every publish call to a {@link PartitionLog} per partition
  * before it stores and acknowledges it, and replays the logs when it is opened again: a restarted host
@@ -265,8 +266,8 @@ public final class LocalEventHub implements AutoCloseable {
 
     /**
      * {@code consumer} needs the partition's events from {@code sequenceNumber} on (its checkpoint plus
-     * one). A durable hub deletes a log segment once every consumer that said so is past it, and it is
-     * out of retention or no consumer needs it; with no consumer registered, only retention counts.
+     * one). Events every registered consumer is past leave memory, and a durable hub deletes a log
+     * segment once all its events have; with no consumer registered, only retention counts.
      */
     public void retainFrom(Object consumer, String partitionId, long sequenceNumber) {
         Objects.requireNonNull(consumer, "consumer");
@@ -383,16 +384,25 @@ public final class LocalEventHub implements AutoCloseable {
             return stored;
         }
 
-        /** Deletes the log segments nobody needs: below retention, and below every registered consumer. */
+        /**
+         * Lets go of what nobody needs: events below retention, and below every registered consumer. They
+         * leave memory as well as the log, so a host that consumes as fast as it is fed holds its backlog,
+         * not its history (retention alone would keep up to a million events a partition on the heap).
+         */
         void trim() {
-            if (log == null) {
-                return;
-            }
             long floor = firstSequence;
             if (!holds.isEmpty()) {
                 floor = Math.max(floor, holds.values().stream().mapToLong(Long::longValue).min().getAsLong());
             }
-            log.trimBelow(floor);
+            while (size > 0 && firstSequence < floor) {
+                ring[head] = null;
+                head = (head + 1) & (ring.length - 1);
+                size--;
+                firstSequence++;
+            }
+            if (log != null) {
+                log.trimBelow(floor);
+            }
         }
 
         @Override

@@ -152,6 +152,34 @@ class LocalEventHubTest {
     }
 
     @Test
+    void eventsEveryConsumerIsPastLeaveMemoryAndTheSlowestConsumerKeepsItsOwn() {
+        LocalEventHub hub = new LocalEventHub("h", 1, Clock.systemUTC(), 1_000_000);
+        Object fast = new Object();
+        Object slow = new Object();
+        hub.retainFrom(fast, "0", 0);
+        hub.retainFrom(slow, "0", 0);
+        for (int i = 0; i < 100; i++) {
+            hub.publish(List.of("e" + i), null);
+        }
+        hub.retainFrom(fast, "0", 90);
+        hub.retainFrom(slow, "0", 40);
+        assertEquals(40, hub.partitionInfo("0").beginningSequenceNumber());
+        assertEquals(60, hub.partitionInfo("0").retainedEvents(), "what the slow consumer has not checkpointed stays");
+        assertEquals(List.of("e40", "e41"), bodies(hub.read("0", 40, 2)));
+
+        hub.retainFrom(slow, "0", 100);
+        assertEquals(90, hub.partitionInfo("0").beginningSequenceNumber(), "now the other one's hold is the floor");
+        hub.retainFrom(fast, "0", 100);
+        PartitionInfo caughtUp = hub.partitionInfo("0");
+        assertEquals(0, caughtUp.retainedEvents(), "both are past everything: nothing stays on the heap");
+        assertEquals(100, caughtUp.beginningSequenceNumber());
+        assertEquals(0, caughtUp.droppedEvents(), "released, not dropped: every consumer had them");
+        hub.publish(List.of("e100"), null);
+        assertEquals(List.of("e100"), bodies(hub.read("0", 100, 10)));
+        assertEquals(101, hub.nextSequenceNumber("0"), "numbering goes on");
+    }
+
+    @Test
     void ringBufferKeepsOrderAcrossGrowthAndWrapping() {
         LocalEventHub hub = new LocalEventHub("h", 1, Clock.systemUTC(), 100);
         Set<Long> seen = new HashSet<>();

@@ -54,6 +54,15 @@ param slackIncomingWebhookUrl string = ''
 param slackBotToken string = ''
 param genericCallbackUrl string = ''
 
+// Sign-in for the dashboard and the web chat (Entra ID). App registrations need directory rights,
+// so the templates register nothing: create them first (README, "Sign-in"), then pass their ids.
+@description('Directory (tenant) id whose users sign in; empty: sign-in off, the /app/api routes answer 401')
+param authTenantId string = ''
+@description('Application (client) id of the API registration: the audience of its access tokens')
+param authApiClientId string = ''
+@description('Application (client) id of the dashboard (SPA) registration; empty: the API registration')
+param authDashboardClientId string = ''
+
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var tags = {
   'azd-env-name': environmentName
@@ -262,6 +271,11 @@ var appSettings = union({
   GENERIC_CALLBACK_URL: genericCallbackUrl
   TELEGRAM_API_BASE_URL: 'https://api.telegram.org'
   SLACK_API_BASE_URL: 'https://slack.com/api'
+  AUTH_ISSUER: empty(authTenantId) ? '' : '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+  AUTH_AUDIENCE: authApiClientId
+  AUTH_CLIENT_ID: empty(authDashboardClientId) ? authApiClientId : authDashboardClientId
+  AUTH_SCOPE: empty(authApiClientId) ? '' : 'api://${authApiClientId}/access_as_user'
+  AUTH_CLOCK_SKEW_SECONDS: '60'
 }, secretReferences)
 
 module functionApp 'modules/functionapp.bicep' = {

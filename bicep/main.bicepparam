@@ -13,3 +13,6 @@ param teamsIncomingWebhookUrl = readEnvironmentVariable('TEAMS_INCOMING_WEBHOOK_
 param slackSigningSecret = readEnvironmentVariable('SLACK_SIGNING_SECRET', '')
 param slackIncomingWebhookUrl = readEnvironmentVariable('SLACK_INCOMING_WEBHOOK_URL', '')
 param slackBotToken = readEnvironmentVariable('SLACK_BOT_TOKEN', '')
+param authTenantId = readEnvironmentVariable('SENSORCHAT_AUTH_TENANT_ID', '')
+param authApiClientId = readEnvironmentVariable('SENSORCHAT_AUTH_API_CLIENT_ID', '')
+param authDashboardClientId = readEnvironmentVariable('SENSORCHAT_AUTH_DASHBOARD_CLIENT_ID', '')

@@ -16,6 +16,9 @@ import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleCatalog;
 import dev.sensorchat.alerts.RuleService;
 import dev.sensorchat.alerts.Severity;
+import dev.sensorchat.auth.AuthSettings;
+import dev.sensorchat.auth.Authenticator;
+import dev.sensorchat.auth.TokenVerifier;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.chat.AlertNotifier;
 import dev.sensorchat.chat.ChatBot;
@@ -30,6 +33,7 @@ import dev.sensorchat.chat.channels.GenericChannel;
 import dev.sensorchat.chat.channels.SlackChannel;
 import dev.sensorchat.chat.channels.TeamsChannel;
 import dev.sensorchat.chat.channels.TelegramChannel;
+import dev.sensorchat.chat.channels.WebChannel;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.config.BlobContainerNames;
@@ -174,6 +178,8 @@ public final class AppContext implements AutoCloseable {
             buildUploadWriter(), blobStore(blobContainers().deadLetters()), clock()));
 
     private final Lazy<Map<String, ChannelAdapter>> chatChannels = new Lazy<>(this::buildChatChannels);
+    private final Lazy<Authenticator> authenticator = new Lazy<>(() -> AuthSettings.from(settings())
+            .map(auth -> Authenticator.of(auth, TokenVerifier.discovering(auth, clock()))).orElseGet(Authenticator::notConfigured));
     private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
     private final Lazy<DeliveryLedger> deliveryLedger = new Lazy<>(() -> new DeliveryLedger(
             store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock(), idempotencyLifetime()));
@@ -230,6 +236,11 @@ public final class AppContext implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Who signed-in callers are (the dashboard's API and the web chat); nothing is fetched before the first token. */
+    public Authenticator authenticator() {
+        return authenticator.get();
     }
 
     public DeviceRegistry devices() {
@@ -422,6 +433,9 @@ public final class AppContext implements AutoCloseable {
 
     private Map<String, ChannelAdapter> buildChatChannels() {
         Map<String, ChannelAdapter> channels = new TreeMap<>();
+        if (authenticator().configured()) {
+            channels.put("web", new WebChannel(authenticator())); // the dashboard's chat: the user's token, no shared secret
+        }
         settings.find(GENERIC_WEBHOOK_SECRET).ifPresent(secret -> channels.put("generic",
                 new GenericChannel(secret, settings.find(GENERIC_CALLBACK_URL).map(url -> settings.endpoint(GENERIC_CALLBACK_URL, url).toString()).orElse(null))));
         Optional<String> telegramSecret = settings.find(TELEGRAM_WEBHOOK_SECRET);

@@ -57,10 +57,10 @@ public final class Authenticator {
         throw new AuthException.Unauthenticated("Sign in first: this needs an access token (Authorization: Bearer <token>).");
     }
 
-    /** {@link #authenticate}, then the role the action needs. */
+    /** {@link #authenticate}, then the role the action needs (null: any signed-in user). */
     public User authorize(Function<String, Optional<String>> header, Role needed) {
         User user = authenticate(header);
-        if (!user.can(needed)) {
+        if (needed != null && !user.can(needed)) {
             throw new AuthException.Forbidden(user.role().map(role -> "Your role (" + role.claimValue() + ")").orElse("Your account, which has no role,")
                     + " cannot do this; it needs " + needed.claimValue() + ".");
         }

@@ -2,6 +2,7 @@ package dev.sensorchat.chat;
 
 import dev.sensorchat.alerts.AlertLedger;
 import dev.sensorchat.alerts.RuleService;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.chat.bot.AlertHandler;
 import dev.sensorchat.chat.bot.Conversation;
 import dev.sensorchat.chat.bot.DeviceHandler;
@@ -16,6 +17,7 @@ import dev.sensorchat.chat.channels.IncomingMessage;
 import dev.sensorchat.chat.channels.Reply;
 import dev.sensorchat.chat.language.Intent;
 import dev.sensorchat.chat.language.IntentParser;
+import dev.sensorchat.chat.language.IntentType;
 import dev.sensorchat.reports.ReportService;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.Stored;
@@ -79,6 +81,10 @@ public final class ChatBot {
         ConversationDocument audience = audienceKey.equals(key) ? state : load(audienceKey, message);
         Conversation conversation = new Conversation(message, key, state, audience);
         Intent intent = parser.parse(message.text(), directory.vocabulary(), clock.instant());
+        Role needed = needed(intent.type());
+        if (message.role() != null && !message.role().includes(needed)) {
+            return Reply.of(Texts.notAllowed(message.role().claimValue(), needed.claimValue()));
+        }
         Turn turn = handlers.stream().filter(handler -> handler.canHandle(intent, conversation)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no handler answers " + intent.type()))
                 .handle(intent, conversation);
@@ -91,6 +97,19 @@ public final class ChatBot {
             save(audienceKey, message, now, turn.audienceUpdate());
         }
         return turn.reply();
+    }
+
+    /**
+     * The role an intent needs from a writer whose role is known (the web chat), as the API's routes
+     * need it: acting on alerts and rules is an operator's, a report on demand an admin's; asking is
+     * a viewer's. A yes confirms what was already allowed when it was asked.
+     */
+    static Role needed(IntentType type) {
+        return switch (type) {
+            case ACK, RESOLVE, CREATE_RULE, DELETE_RULE -> Role.OPERATOR;
+            case REPORT -> Role.ADMIN;
+            default -> Role.VIEWER;
+        };
     }
 
     private ConversationDocument load(String key, IncomingMessage message) {

@@ -84,6 +84,10 @@ public final class ChatService {
             message = parsed.get();
         } catch (ChannelException.Unauthorized e) {
             return channel.refusal(e.getMessage()).orElseGet(() -> problem(401, "Unauthorized", e.getMessage(), Map.of()));
+        } catch (ChannelException.Forbidden e) {
+            return problem(403, "Forbidden", e.getMessage(), Map.of());
+        } catch (ChannelException.Unavailable e) {
+            return unavailable(e.getMessage());
         } catch (ChannelException.BadRequest e) {
             return problem(400, "Malformed request", e.getMessage(), Map.of());
         } catch (ChannelException.NotConfigured e) {

@@ -54,6 +54,11 @@ public final class Texts {
     public static final String WHICH_DEVICE = "Which device? For example `status boiler-1`; `devices` lists them.";
     public static final String NO_RULES = "No rules yet. Try `alert me when temperature > 30 on boiler-1 for 5 minutes`.";
     public static final String NOTHING_PENDING = "There's nothing waiting for a yes.";
+
+    /** A signed-in writer (the web chat) asked for what their role does not allow; the API says the same. */
+    public static String notAllowed(String role, String needed) {
+        return "Your role (" + role + ") cannot do that; it needs " + needed + ". Ask an admin for the role.";
+    }
     public static final String NOTHING_TO_CANCEL = "OK.";
     public static final String EXPIRED = "That request expired; please ask again.";
     public static final String NO_SUBSCRIPTIONS = "No subscriptions. Try `subscribe boiler-1` or `subscribe all critical`.";

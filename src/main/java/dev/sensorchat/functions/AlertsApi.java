@@ -11,6 +11,8 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.auth.User;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.AlertIds;
 import dev.sensorchat.alerts.AlertLedger;
@@ -40,7 +42,7 @@ public final class AlertsApi {
     @FunctionName("listAlerts")
     public HttpResponseMessage list(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "alerts") HttpRequestMessage<Optional<String>> request,
+                    route = "api/alerts") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
             AlertState state = Api.query(request, "state").map(value -> parse("state", value, AlertState::fromLabel)).orElse(null);
@@ -56,7 +58,7 @@ public final class AlertsApi {
     @FunctionName("getAlert")
     public HttpResponseMessage get(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "alerts/{alertId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/alerts/{alertId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("alertId") String alertId,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
@@ -67,11 +69,16 @@ public final class AlertsApi {
     @FunctionName("acknowledgeAlert")
     public HttpResponseMessage acknowledge(
             @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "alerts/{alertId}/ack") HttpRequestMessage<Optional<String>> request,
+                    route = "api/alerts/{alertId}/ack") HttpRequestMessage<Optional<String>> request,
             @BindingName("alertId") String alertId,
             ExecutionContext context) {
+        return acknowledged(request, alertId, context, Optional.empty());
+    }
+
+    private HttpResponseMessage acknowledged(HttpRequestMessage<Optional<String>> request, String alertId, ExecutionContext context,
+                                             Optional<User> user) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
-            Actor actor = actor(request);
+            Actor actor = actor(request, user);
             return ledger().acknowledge(alertId(alertId), actor.by, actor.note);
         });
     }
@@ -80,29 +87,76 @@ public final class AlertsApi {
     @FunctionName("resolveAlert")
     public HttpResponseMessage resolve(
             @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "alerts/{alertId}/resolve") HttpRequestMessage<Optional<String>> request,
+                    route = "api/alerts/{alertId}/resolve") HttpRequestMessage<Optional<String>> request,
             @BindingName("alertId") String alertId,
             ExecutionContext context) {
+        return resolved(request, alertId, context, Optional.empty());
+    }
+
+    private HttpResponseMessage resolved(HttpRequestMessage<Optional<String>> request, String alertId, ExecutionContext context,
+                                         Optional<User> user) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
-            Actor actor = actor(request);
+            Actor actor = actor(request, user);
             return ledger().resolve(alertId(alertId), actor.by, actor.note);
         });
+    }
+
+    // ---- the same, for signed-in users (the dashboard) ----
+
+    @FunctionName("appListAlerts")
+    public HttpResponseMessage listForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/alerts") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> list(request, context));
+    }
+
+    @FunctionName("appGetAlert")
+    public HttpResponseMessage getForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/alerts/{alertId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> get(request, alertId, context));
+    }
+
+    @FunctionName("appAcknowledgeAlert")
+    public HttpResponseMessage acknowledgeForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/alerts/{alertId}/ack") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> acknowledged(request, alertId, context, Optional.of(user)));
+    }
+
+    @FunctionName("appResolveAlert")
+    public HttpResponseMessage resolveForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/alerts/{alertId}/resolve") HttpRequestMessage<Optional<String>> request,
+            @BindingName("alertId") String alertId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> resolved(request, alertId, context, Optional.of(user)));
     }
 
     private record Actor(String by, String note) {
     }
 
-    private static Actor actor(HttpRequestMessage<Optional<String>> request) {
+    /** Who acts: a signed-in user is who their token says, never what the body claims; a machine client names itself in {@code by}. */
+    private static Actor actor(HttpRequestMessage<Optional<String>> request, Optional<User> user) {
+        String caller = user.map(u -> u.name().length() > MAX_ACTOR ? u.name().substring(0, MAX_ACTOR) : u.name()).orElse("api");
         if (request.getBody().map(String::isBlank).orElse(true)) {
-            return new Actor("api", null);
+            return new Actor(caller, null);
         }
         JsonNode body = Api.body(request);
         body.fieldNames().forEachRemaining(field -> {
             if (!field.equals("by") && !field.equals("note")) {
                 throw ValidationException.of(field, "is not a field of an acknowledgement or resolution (by, note)");
             }
+            if (field.equals("by") && user.isPresent()) {
+                throw ValidationException.of(field, "is the signed-in user; leave it out");
+            }
         });
-        String by = Api.optionalText(body, "by").orElse("api");
+        String by = Api.optionalText(body, "by").orElse(caller);
         String note = Api.optionalText(body, "note").orElse(null);
         if (by.isBlank() || by.length() > MAX_ACTOR) {
             throw ValidationException.of("by", "must be 1-" + MAX_ACTOR + " characters");

@@ -6,6 +6,10 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
+import dev.sensorchat.auth.AuthException;
+import dev.sensorchat.auth.Authenticator;
+import dev.sensorchat.auth.Role;
+import dev.sensorchat.auth.User;
 import dev.sensorchat.common.ConflictException;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.common.NotFoundException;
@@ -22,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
@@ -56,8 +61,16 @@ final class Api {
             if (status == HttpStatus.NO_CONTENT) {
                 return request.createResponseBuilder(status).build();
             }
+            if (status == HttpStatus.OK && isRead(request)) {
+                return HttpResponses.conditionalJson(request, result, header(request, "If-None-Match"));
+            }
             return HttpResponses.json(request, status, result).build();
         });
+    }
+
+    private static boolean isRead(HttpRequestMessage<?> request) {
+        return request.getHttpMethod() == com.microsoft.azure.functions.HttpMethod.GET
+                || request.getHttpMethod() == com.microsoft.azure.functions.HttpMethod.HEAD;
     }
 
     /** Runs {@code action}, which builds its own answer; errors become problem documents. */
@@ -87,6 +100,30 @@ final class Api {
             return problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                     "The request failed; quote invocation " + context.getInvocationId() + " when reporting it.", List.of());
         }
+    }
+
+    /**
+     * A route for signed-in users: runs {@code action} for the caller the request's token (or App
+     * Service's principal) names, if their role includes {@code needed}. No valid token is a 401 with
+     * {@code WWW-Authenticate}, the wrong role a 403, an identity provider that cannot be reached a 503.
+     */
+    static HttpResponseMessage asUser(HttpRequestMessage<?> request, ExecutionContext context, Authenticator authenticator, Role needed,
+                                      Function<User, HttpResponseMessage> action) {
+        User user;
+        try {
+            user = authenticator.authorize(name -> header(request, name), needed);
+        } catch (AuthException.Unauthenticated e) {
+            String challenge = header(request, "Authorization").isPresent()
+                    ? "Bearer error=\"invalid_token\", error_description=\"" + e.getMessage().replace("\"", "'") + "\""
+                    : "Bearer";
+            return problem(request, HttpStatus.UNAUTHORIZED, "Unauthorized", e.getMessage(), List.of(), Map.of("WWW-Authenticate", challenge));
+        } catch (AuthException.Forbidden e) {
+            return problem(request, HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), List.of());
+        } catch (AuthException.ProviderUnavailable e) {
+            context.getLogger().log(Level.SEVERE, "Sign-in check failed, the identity provider is not answering: " + e.getMessage());
+            return unavailable(request, context);
+        }
+        return action.apply(user);
     }
 
     /** How long a caller should wait before retrying during an outage of a dependency. */

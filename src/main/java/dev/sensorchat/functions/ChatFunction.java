@@ -39,7 +39,7 @@ public final class ChatFunction {
     @FunctionName("chat")
     public HttpResponseMessage run(
             @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
-                    route = "chat/{channel}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/chat/{channel}") HttpRequestMessage<Optional<String>> request,
             @BindingName("channel") String channel,
             ExecutionContext context) {
         try {

@@ -11,6 +11,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.devices.DeviceDocument;
@@ -44,11 +45,17 @@ public final class DevicesApi {
         this.app = app;
     }
 
-    /** A device as the API shows it: without the exactly-once bookkeeping. */
-    public record DeviceView(String id, String name, String location, List<String> tags, Instant firstSeen, Instant lastSeen,
+    /**
+     * A device as the API shows it: without the exactly-once bookkeeping. {@code status}: {@code offline}
+     * while an offline alert is open, {@code silent} once it is past its silence deadline (quieter than
+     * its learned reporting interval allows) but before the silent-device check opened one, else {@code online}.
+     */
+    public record DeviceView(String id, String name, String location, List<String> tags, String status, Instant firstSeen, Instant lastSeen,
                              Map<String, DeviceDocument.LatestValue> latest, int activeAlerts, Long lastDeviceSeq) {
-        static DeviceView of(DeviceDocument device) {
-            return new DeviceView(device.deviceId(), device.name(), device.location(), device.tags(), device.firstSeen(),
+        static DeviceView of(DeviceDocument device, Instant now) {
+            String status = device.offline() != null ? "offline"
+                    : device.silentAfter() != null && now.isAfter(device.silentAfter()) ? "silent" : "online";
+            return new DeviceView(device.deviceId(), device.name(), device.location(), device.tags(), status, device.firstSeen(),
                     device.lastSeen(), device.latest(), device.activeAlerts(), device.lastDeviceSeq());
         }
     }
@@ -56,30 +63,31 @@ public final class DevicesApi {
     @FunctionName("listDevices")
     public HttpResponseMessage list(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "devices") HttpRequestMessage<Optional<String>> request,
+                    route = "api/devices") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
             String tag = Api.query(request, "tag").map(Api::tag)
                     .orElse(null);
             var page = registry().list(tag, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request));
-            return Api.page(new Page<>(page.items().stream().map(DeviceView::of).toList(), page.continuation()), request);
+            Instant now = app.clock().instant();
+            return Api.page(new Page<>(page.items().stream().map(device -> DeviceView.of(device, now)).toList(), page.continuation()), request);
         });
     }
 
     @FunctionName("getDevice")
     public HttpResponseMessage get(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> DeviceView.of(registry().find(deviceId(deviceId))
-                .orElseThrow(() -> new NotFoundException("device", deviceId))));
+                .orElseThrow(() -> new NotFoundException("device", deviceId)), app.clock().instant()));
     }
 
     @FunctionName("updateDevice")
     public HttpResponseMessage update(
             @HttpTrigger(name = "request", methods = {HttpMethod.PATCH}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK, () -> {
@@ -108,14 +116,14 @@ public final class DevicesApi {
             if (!errors.isEmpty()) {
                 throw new ValidationException(errors);
             }
-            return DeviceView.of(registry().updateProfile(id, name, location, tags));
+            return DeviceView.of(registry().updateProfile(id, name, location, tags), app.clock().instant());
         });
     }
 
     @FunctionName("getDeviceMetric")
     public HttpResponseMessage aggregates(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "devices/{deviceId}/metrics/{metric}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/devices/{deviceId}/metrics/{metric}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             @BindingName("metric") String metric,
             ExecutionContext context) {
@@ -151,6 +159,44 @@ public final class DevicesApi {
             body.putAll(paged);
             return body;
         });
+    }
+
+    // ---- the same, for signed-in users (the dashboard) ----
+
+    @FunctionName("appListDevices")
+    public HttpResponseMessage listForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/devices") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> list(request, context));
+    }
+
+    @FunctionName("appGetDevice")
+    public HttpResponseMessage getForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("deviceId") String deviceId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> get(request, deviceId, context));
+    }
+
+    @FunctionName("appUpdateDevice")
+    public HttpResponseMessage updateForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.PATCH}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("deviceId") String deviceId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> update(request, deviceId, context));
+    }
+
+    @FunctionName("appGetDeviceMetric")
+    public HttpResponseMessage aggregatesForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/devices/{deviceId}/metrics/{metric}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("deviceId") String deviceId,
+            @BindingName("metric") String metric,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> aggregates(request, deviceId, metric, context));
     }
 
     private DeviceRegistry registry() {

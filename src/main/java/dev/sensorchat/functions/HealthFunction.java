@@ -30,7 +30,7 @@ public final class HealthFunction {
     @FunctionName("health")
     public HttpResponseMessage run(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
-                    route = "health") HttpRequestMessage<Optional<String>> request,
+                    route = "api/health") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         HealthReport report = health.get().check();
         if (!report.healthy()) {

@@ -18,6 +18,29 @@ final class HttpResponses {
                 .body(write(body));
     }
 
+    /**
+     * A read's answer with a weak ETag of its content, or 304 when the caller already holds that
+     * content ({@code If-None-Match}): a dashboard polling a list re-renders only when it changed,
+     * and an unchanged answer costs no body on the wire. {@code private, no-cache}: a browser may
+     * keep it, but asks again each time; nothing in between may keep it (it was read with a key or a token).
+     */
+    static HttpResponseMessage conditionalJson(HttpRequestMessage<?> request, Object body, java.util.Optional<String> ifNoneMatch) {
+        String json = write(body);
+        String etag;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            etag = "W/\"" + java.util.HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        boolean unchanged = ifNoneMatch.map(tags -> java.util.Arrays.stream(tags.split(",")).map(String::strip)
+                .anyMatch(tag -> tag.equals(etag) || tag.equals(etag.substring(2)) || tag.equals("*"))).orElse(false);
+        HttpResponseMessage.Builder response = unchanged
+                ? request.createResponseBuilder(HttpStatus.NOT_MODIFIED)
+                : request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "application/json; charset=utf-8").body(json);
+        return response.header("ETag", etag).header("Cache-Control", "private, no-cache").build();
+    }
+
     static String write(Object body) {
         try {
             return Json.MAPPER.writeValueAsString(body);

@@ -10,6 +10,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.alerts.RuleScope;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
@@ -47,7 +48,7 @@ public final class ReportsApi {
     @FunctionName("buildReport")
     public HttpResponseMessage build(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "reports") HttpRequestMessage<Optional<String>> request,
+                    route = "api/reports") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respondWith(request, context, () -> {
             ReportService.Format format = format(request);
@@ -62,7 +63,7 @@ public final class ReportsApi {
     @FunctionName("listReports")
     public HttpResponseMessage list(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "reports/daily") HttpRequestMessage<Optional<String>> request,
+                    route = "api/reports/daily") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
                 () -> Api.page(reports().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request)), request));
@@ -72,7 +73,7 @@ public final class ReportsApi {
     @FunctionName("getDailyReport")
     public HttpResponseMessage daily(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "reports/daily/{date}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/reports/daily/{date}") HttpRequestMessage<Optional<String>> request,
             @BindingName("date") String date,
             ExecutionContext context) {
         return Api.respondWith(request, context, () -> {
@@ -81,6 +82,33 @@ public final class ReportsApi {
             byte[] body = reports().daily(day, format).orElseThrow(() -> new NotFoundException("daily report", day.toString()));
             return content(request, format, body);
         });
+    }
+
+    // ---- the same, for signed-in users (the dashboard); a report on demand is an admin's ----
+
+    @FunctionName("appBuildReport")
+    public HttpResponseMessage buildForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/reports") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.ADMIN, user -> build(request, context));
+    }
+
+    @FunctionName("appListReports")
+    public HttpResponseMessage listForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/reports/daily") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> list(request, context));
+    }
+
+    @FunctionName("appGetDailyReport")
+    public HttpResponseMessage dailyForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/reports/daily/{date}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("date") String date,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> daily(request, date, context));
     }
 
     private ReportService reports() {

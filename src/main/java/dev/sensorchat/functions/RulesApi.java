@@ -10,6 +10,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleService;
 import dev.sensorchat.common.NotFoundException;
@@ -32,7 +33,7 @@ public final class RulesApi {
     @FunctionName("listRules")
     public HttpResponseMessage list(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "rules") HttpRequestMessage<Optional<String>> request,
+                    route = "api/rules") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.OK,
                 () -> Api.page(rules().list(Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request)), request));
@@ -41,7 +42,7 @@ public final class RulesApi {
     @FunctionName("createRule")
     public HttpResponseMessage create(
             @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "rules") HttpRequestMessage<Optional<String>> request,
+                    route = "api/rules") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.CREATED, () -> rules().create(Api.body(request)));
     }
@@ -49,7 +50,7 @@ public final class RulesApi {
     @FunctionName("getRule")
     public HttpResponseMessage get(
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("ruleId") String ruleId,
             ExecutionContext context) {
         return Api.respondWith(request, context, () -> {
@@ -61,7 +62,7 @@ public final class RulesApi {
     @FunctionName("replaceRule")
     public HttpResponseMessage replace(
             @HttpTrigger(name = "request", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("ruleId") String ruleId,
             ExecutionContext context) {
         return Api.respondWith(request, context, () -> {
@@ -74,7 +75,7 @@ public final class RulesApi {
     @FunctionName("deleteRule")
     public HttpResponseMessage delete(
             @HttpTrigger(name = "request", methods = {HttpMethod.DELETE}, authLevel = AuthorizationLevel.FUNCTION,
-                    route = "rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+                    route = "api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("ruleId") String ruleId,
             ExecutionContext context) {
         return Api.respond(request, context, HttpStatus.NO_CONTENT, () -> {
@@ -83,6 +84,51 @@ public final class RulesApi {
             }
             return null;
         });
+    }
+
+    // ---- the same, for signed-in users (the dashboard) ----
+
+    @FunctionName("appListRules")
+    public HttpResponseMessage listForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/rules") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> list(request, context));
+    }
+
+    @FunctionName("appCreateRule")
+    public HttpResponseMessage createForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/rules") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> create(request, context));
+    }
+
+    @FunctionName("appGetRule")
+    public HttpResponseMessage getForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.VIEWER, user -> get(request, ruleId, context));
+    }
+
+    @FunctionName("appReplaceRule")
+    public HttpResponseMessage replaceForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> replace(request, ruleId, context));
+    }
+
+    @FunctionName("appDeleteRule")
+    public HttpResponseMessage deleteForUser(
+            @HttpTrigger(name = "request", methods = {HttpMethod.DELETE}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "app/api/rules/{ruleId}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("ruleId") String ruleId,
+            ExecutionContext context) {
+        return Api.asUser(request, context, app.authenticator(), Role.OPERATOR, user -> delete(request, ruleId, context));
     }
 
     private RuleService rules() {

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -18,11 +15,8 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.sensorchat.testing.TestIdentityProvider;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +24,6 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,71 +31,42 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Access tokens as an attacker and a careless client send them, against an OpenID provider served over
- * real HTTP on loopback (discovery document and JWKS, as Entra ID and the local provider publish them).
+ * real HTTP on loopback ({@link TestIdentityProvider}: discovery document and JWKS, as Entra ID publishes them).
  */
 class TokenVerifierTest {
 
     private static final Instant NOW = Instant.parse("2026-12-03T08:00:00Z");
-    private static final String AUDIENCE = "api://sensorchat";
+    private static final String AUDIENCE = TestIdentityProvider.AUDIENCE;
 
-    private HttpServer provider;
-    private String issuer;
-    private final AtomicReference<JWKSet> published = new AtomicReference<>();
-    private final AtomicInteger jwksReads = new AtomicInteger();
-    private RSAKey key;
+    private TestIdentityProvider provider;
     private TokenVerifier verifier;
 
     @BeforeEach
-    void startProvider() throws Exception {
-        provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        issuer = "http://127.0.0.1:" + provider.getAddress().getPort() + "/tenant";
-        provider.createContext("/tenant/.well-known/openid-configuration", exchange -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/keys\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        provider.createContext("/tenant/keys", exchange -> {
-            jwksReads.incrementAndGet();
-            byte[] body = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        provider.start();
-        key = new RSAKeyGenerator(2048).keyID("key-1").generate();
-        published.set(new JWKSet(key.toPublicJWK()));
+    void startProvider() {
+        provider = new TestIdentityProvider();
         verifier = verifier(Duration.ofMillis(1));
     }
 
     private TokenVerifier verifier(Duration rateLimit) {
-        AuthSettings settings = new AuthSettings(URI.create(issuer), List.of(AUDIENCE), Duration.ofSeconds(60), false);
+        AuthSettings settings = new AuthSettings(URI.create(provider.issuer()), List.of(AUDIENCE), Duration.ofSeconds(60), false);
         return new TokenVerifier(settings, new IssuerKeys(settings.issuer(), rateLimit), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach
     void stopProvider() {
-        provider.stop(0);
+        provider.close();
     }
 
     private JWTClaimsSet.Builder claims() {
-        return new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).subject("sub-1").claim("oid", "oid-1")
-                .claim("name", "Ada Operator").claim("roles", List.of("operator"))
-                .issueTime(Date.from(NOW.minusSeconds(60))).notBeforeTime(Date.from(NOW.minusSeconds(60)))
-                .expirationTime(Date.from(NOW.plusSeconds(3600)));
+        return provider.claims("oid-1", "Ada Operator", List.of("operator"), NOW);
     }
 
-    private static String sign(RSAKey with, JWTClaimsSet claims) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(with));
-        return jwt.serialize();
+    private static String sign(RSAKey with, JWTClaimsSet claims) {
+        return TestIdentityProvider.sign(with, claims);
     }
 
-    private String token(Consumer<JWTClaimsSet.Builder> change) throws JOSEException {
-        JWTClaimsSet.Builder builder = claims();
-        change.accept(builder);
-        return sign(key, builder.build());
+    private String token(Consumer<JWTClaimsSet.Builder> change) {
+        return provider.token(NOW, change);
     }
 
     private String refusal(String token) {
@@ -123,7 +86,7 @@ class TokenVerifierTest {
         assertFalse(noRole.can(Role.VIEWER), "signed in, but without an app role: nothing");
 
         User bySubject = verifier.verify(token(c -> c.claim("oid", null).claim("roles", "ADMIN")));
-        assertEquals("sub-1", bySubject.id());
+        assertEquals("sub-oid-1", bySubject.id());
         assertEquals(Optional.of(Role.ADMIN), bySubject.role());
     }
 
@@ -140,7 +103,7 @@ class TokenVerifierTest {
         assertTrue(refusal(token(c -> c.audience("api://another-app"))).contains("not for this API"));
         assertTrue(refusal(token(c -> c.audience((String) null))).contains("not for this API"));
         assertTrue(refusal(token(c -> c.issuer("https://login.microsoftonline.com/another-tenant/v2.0"))).contains("issued by"));
-        assertTrue(refusal(token(c -> c.issuer(issuer + "/"))).contains("issued by"), "the issuer must match exactly");
+        assertTrue(refusal(token(c -> c.issuer(provider.issuer() + "/"))).contains("issued by"), "the issuer must match exactly");
         assertTrue(refusal(token(c -> c.issuer(null))).contains("issued by nobody"));
     }
 
@@ -151,14 +114,14 @@ class TokenVerifierTest {
         assertTrue(refusal(sign(impostor, claims().build())).contains("not signed by a key of"));
 
         // A valid token with its claims changed after signing.
-        String[] parts = sign(key, claims().build()).split("\\.");
+        String[] parts = sign(provider.key(), claims().build()).split("\\.");
         String elevated = Base64URL.encode(claims().claim("roles", List.of("admin")).build().toString()).toString();
         assertTrue(refusal(parts[0] + "." + elevated + "." + parts[2]).contains("not signed by a key of"));
 
         // alg "none", and HS256 keyed with the public key (the algorithm confusion attack).
         assertTrue(refusal(new PlainJWT(claims().build()).serialize()).contains("not signed"));
         SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("key-1").build(), claims().build());
-        hmac.sign(new MACSigner(key.toRSAPublicKey().getEncoded()));
+        hmac.sign(new MACSigner(provider.key().toRSAPublicKey().getEncoded()));
         assertTrue(refusal(hmac.serialize()).contains("not signed by a key of"));
 
         assertEquals("The access token is not a JWT.", refusal("not-a-token"));
@@ -169,16 +132,16 @@ class TokenVerifierTest {
     void aRotatedKeyIsFetchedWhenATokenNamesItAndTheKeysAreOtherwiseCached() throws Exception {
         verifier.verify(token(c -> { }));
         verifier.verify(token(c -> { }));
-        assertEquals(1, jwksReads.get(), "the keys are read once, then cached");
+        assertEquals(1, provider.jwksReads(), "the keys are read once, then cached");
 
         RSAKey rotated = new RSAKeyGenerator(2048).keyID("key-2").generate();
-        published.set(new JWKSet(List.of(rotated.toPublicJWK(), key.toPublicJWK())));
+        provider.publish(new JWKSet(List.of(rotated.toPublicJWK(), provider.key().toPublicJWK())));
         Thread.sleep(5); // past this test's 1 ms rate limit
         User user = verifier.verify(sign(rotated, claims().build()));
         assertEquals("oid-1", user.id());
-        assertEquals(2, jwksReads.get(), "an unknown key id made the verifier read the keys again");
+        assertEquals(2, provider.jwksReads(), "an unknown key id made the verifier read the keys again");
 
-        published.set(new JWKSet(rotated.toPublicJWK())); // the old key retired
+        provider.publish(new JWKSet(rotated.toPublicJWK())); // the old key retired
         Thread.sleep(5);
         assertTrue(refusal(sign(new RSAKeyGenerator(2048).keyID("key-3").generate(), claims().build())).contains("not signed"));
     }
@@ -191,13 +154,13 @@ class TokenVerifierTest {
             String forged = sign(new RSAKeyGenerator(2048).keyID("forged-" + i).generate(), claims().build());
             assertThrows(AuthException.Unauthenticated.class, () -> limited.verify(forged));
         }
-        assertTrue(jwksReads.get() <= 2, "one refresh per rate-limit interval at most, not one per forged key id: " + jwksReads.get());
+        assertTrue(provider.jwksReads() <= 2, "one refresh per rate-limit interval at most, not one per forged key id: " + provider.jwksReads());
     }
 
     @Test
     void aProviderThatCannotBeReachedIsAnOutageNotABadToken() throws Exception {
         String token = token(c -> { });
-        provider.stop(0);
+        provider.close();
         assertThrows(AuthException.ProviderUnavailable.class, () -> verifier.verify(token));
     }
 }

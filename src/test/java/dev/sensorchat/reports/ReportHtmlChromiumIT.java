@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +41,7 @@ import org.junit.jupiter.api.Test;
  * screenshot the README shows; without it {@code docs/} is left alone:
  * <pre>mvn -B verify -Dit.test=ReportHtmlChromiumIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dsensorchat.updateScreenshot=true</pre>
  *
- * <p>Chromium is {@code -Dsensorchat.chromium=PATH} when set, else {@code /usr/bin/chromium}, else the first of
- * {@code chromium}, {@code chromium-browser}, {@code google-chrome} and {@code google-chrome-stable} on the
- * PATH. Without one the tests are skipped, and say so; {@code .ci/run} installs Debian's {@code chromium}.
+ * <p>Chromium is found as {@link dev.sensorchat.testing.Chromium} says; without one the tests are skipped.
  */
 class ReportHtmlChromiumIT {
 
@@ -65,27 +61,7 @@ class ReportHtmlChromiumIT {
 
     @BeforeAll
     static void findChromium() {
-        String configured = System.getProperty("sensorchat.chromium", "").trim();
-        if (!configured.isEmpty()) {
-            chromium = Path.of(configured);
-            assertTrue(Files.isExecutable(chromium), "-Dsensorchat.chromium=" + configured + " is not an executable file");
-            return;
-        }
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin/chromium")));
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
-                if (!dir.isEmpty()) {
-                    candidates.add(Path.of(dir, name));
-                }
-            }
-        }
-        chromium = candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst().orElse(null);
-        if (chromium == null) {
-            String why = "ReportHtmlChromiumIT SKIPPED: no Chromium found: install Debian's chromium package "
-                    + "(apt-get install chromium) or set -Dsensorchat.chromium=/path/to/chromium";
-            System.out.println(why);
-            Assumptions.abort(why);
-        }
+        chromium = dev.sensorchat.testing.Chromium.findOrSkip("ReportHtmlChromiumIT");
     }
 
     @Test

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 /**
  * A local Functions host: serves the packaged app in {@code target/azure-functions/<app>/} the way
  * the Functions host does, from its {@code function.json} files and {@code host.json}. HTTP
- * triggers on {@code /api/...}, timers on their schedules, and the admin endpoints of Core Tools.
+ * triggers under host.json's route prefix, timers on their schedules, and the admin endpoints of Core Tools.
  */
 public final class LocalHost implements AutoCloseable {
 
@@ -104,7 +104,7 @@ public final class LocalHost implements AutoCloseable {
                         trigger.path("authLevel").asText("FUNCTION")));
             }
         }
-        routes.sort(Comparator.comparingInt(HttpRoute::literalSegments).reversed());
+        routes.sort(HttpRoute.PRECEDENCE);
         this.timers = new TimerTriggers(triggered("timerTrigger"), settings, stateDir, invoker, clock, log);
         this.connections = new Connections(settings);
         this.blobs = new BlobTriggers(triggered("blobTrigger"), settings, connections, hostJson, invoker, log);
@@ -130,8 +130,8 @@ public final class LocalHost implements AutoCloseable {
         host.changeFeeds.start();
         host.eventHubs.start();
         host.connectedEventHubs.start();
-        log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s/ (keys %s)%n", host.functions.size(), host.port(),
-                host.routePrefix, settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
+        log.printf("sensorchat local host: %d functions on http://127.0.0.1:%d/%s (keys %s)%n", host.functions.size(), host.port(),
+                host.routePrefix.isEmpty() ? "" : host.routePrefix + "/", settings.get("LOCALHOST_FUNCTION_KEY").isPresent() ? "enforced" : "not enforced");
         return host;
     }
 
@@ -194,6 +194,8 @@ public final class LocalHost implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             if (path.startsWith("/admin/")) {
                 admin(exchange, path.substring("/admin".length()));
+            } else if (routePrefix.isEmpty()) {
+                http(exchange, path);
             } else if (path.startsWith("/" + routePrefix + "/") || path.equals("/" + routePrefix)) {
                 http(exchange, path.substring(routePrefix.length() + 1));
             } else {

@@ -67,6 +67,23 @@ public final class UpCommand implements Callable<Integer> {
                 "--port-table", "10002").directory(servers.toFile()));
         awaitLine(storage, "SENSORCHAT_LOCAL_SERVERS", 120);
 
+        JsonNode configured = JSON.readTree(settings.toFile()).path("Values");
+        if (configured.path("AUTH_ISSUER").asText("").startsWith(LOCAL_ISSUER)) {
+            Path identity = project.resolve("localhost/identity");
+            System.out.println("starting the local OpenID provider on " + LOCAL_ISSUER + " (demo users: viewer, operator, admin)...");
+            ProcessBuilder provider = new ProcessBuilder(java(), "-cp", Files.readString(identity.resolve("target/classpath.txt")).strip(),
+                    "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt");
+            provider.environment().put("SERVER_HOSTNAME", "127.0.0.1");
+            provider.environment().put("SERVER_PORT", "8090");
+            provider.environment().put("JSON_CONFIG_PATH", identity.resolve("config.json").toAbsolutePath().toString());
+            Path log = project.resolve("target/openid-provider.log");
+            processes.add(provider.redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            awaitHttp("http://127.0.0.1:8090/isalive", 60, log);
+        } else {
+            System.out.println("sign-in: AUTH_ISSUER in " + settings + " is not the local provider; the dashboard signs in there ("
+                    + configured.path("AUTH_ISSUER").asText("not set: sign-in is off") + ")");
+        }
+
         System.out.println("starting the local Functions host on http://localhost:7071 ...");
         Process host = start(new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), LocalHostCli.class.getName(),
                 "--app", app.toString(), "--settings", settings.toString(), "--state", project.resolve("target/localhost-state").toString())
@@ -78,11 +95,10 @@ public final class UpCommand implements Callable<Integer> {
                 java.net.URI.create("http://127.0.0.1:7071/api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         System.out.println("health: " + health.statusCode() + " " + health.body());
 
-        JsonNode values = JSON.readTree(settings.toFile()).path("Values");
         // A rule, so thermostat-2's overheat shows up as an alert (409 on later runs: it is already there).
         var rule = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:7071/api/rules")).header("Content-Type", "application/json")
-                .header("x-functions-key", values.path("LOCALHOST_FUNCTION_KEY").asText(""))
+                .header("x-functions-key", configured.path("LOCALHOST_FUNCTION_KEY").asText(""))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
                         {"id": "demo-overheat", "name": "Thermostat too hot", "scope": {"kind": "device", "value": "thermostat-2"},
                          "metric": "temperature", "operator": ">", "threshold": 35, "clear": {"operator": "<", "threshold": 30},
@@ -91,7 +107,7 @@ public final class UpCommand implements Callable<Integer> {
         if (devices > 0) {
             processes.add(new ProcessBuilder(java(), "-jar", simulators.toString(), "devices", "--devices", Integer.toString(devices),
                     "--interval", "10s", "--fault", "thermostat-2 overheats at +2m for 5m", "--with-meta", "--progress", "never",
-                    "--target", "http", "--url", "http://127.0.0.1:7071/admin/eventhubs/" + values.path("TELEMETRY_HUB").asText("telemetry"))
+                    "--target", "http", "--url", "http://127.0.0.1:7071/admin/eventhubs/" + configured.path("TELEMETRY_HUB").asText("telemetry"))
                     .inheritIO().start());
         }
         System.out.println("""
@@ -100,6 +116,7 @@ public final class UpCommand implements Callable<Integer> {
                   health      curl http://localhost:7071/api/health
                   devices     curl http://localhost:7071/api/devices
                   alerts      curl http://localhost:7071/api/alerts       (thermostat-2 overheats from about 2 minutes on)
+                  dashboard   http://localhost:7071/   (so far: backend health and the sign-in settings)
                   status      curl http://localhost:7071/admin/status
                   rejected    curl http://localhost:7071/admin/deadletters   (counted by reason, the newest in full)
                   chat        SENSORCHAT_CHAT_SECRET=<GENERIC_WEBHOOK_SECRET from local.settings.json> \\
@@ -108,6 +125,26 @@ public final class UpCommand implements Callable<Integer> {
                 """);
         new CountDownLatch(1).await(); // until Ctrl-C
         return 0;
+    }
+
+    /** Where the local OpenID provider issues tokens; {@code localhost/identity/config.json} holds its users. */
+    static final String LOCAL_ISSUER = "http://127.0.0.1:8090/sensorchat";
+
+    private static void awaitHttp(String url, int seconds, Path log) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException starting) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(url + " not ready after " + seconds + " s (see " + log + ")");
     }
 
     private Process start(ProcessBuilder builder) throws IOException {

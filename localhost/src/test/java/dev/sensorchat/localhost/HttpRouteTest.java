@@ -28,6 +28,22 @@ class HttpRouteTest {
     }
 
     @Test
+    void aCatchAllTakesTheRestOfThePathAndComesAfterEveryOtherRoute() {
+        HttpRoute assets = route("{*path}");
+        assertEquals(Map.of("path", "assets/app.3f2a.js"), assets.match("/assets/app.3f2a.js").orElseThrow());
+        assertEquals(Map.of(), assets.match("/").orElseThrow(), "the root: no value");
+        assertTrue(assets.catchAll());
+        HttpRoute under = route("files/{*name}");
+        assertEquals(Map.of("name", "a/b c.txt"), under.match("/files/a/b%20c.txt").orElseThrow());
+        assertTrue(under.match("/other/a").isEmpty());
+
+        List<HttpRoute> routes = new java.util.ArrayList<>(List.of(assets, route("api/devices/{deviceId}"), under, route("api/devices")));
+        routes.sort(HttpRoute.PRECEDENCE);
+        assertEquals(List.of("api/devices/{deviceId}", "api/devices", "files/{*name}", "{*path}"), routes.stream().map(HttpRoute::template).toList());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> route("{*path}/more"));
+    }
+
+    @Test
     void queryStringsAreDecodedAndTheFirstValueWins() {
         assertEquals(Map.of("from", "2026-11-22T10:00:00Z", "tag", "a b", "x", ""),
                 LocalHost.query(URI.create("http://h/api/r?from=2026-11-22T10%3A00%3A00Z&tag=a+b&tag=c&x")));

@@ -14,6 +14,20 @@ public abstract class ChannelException extends RuntimeException {
         }
     }
 
+    /** A known caller whose role does not allow this: 403. */
+    public static final class Forbidden extends ChannelException {
+        public Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** What checks the caller (an identity provider) cannot be reached: 503, retry later. */
+    public static final class Unavailable extends ChannelException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+
     /** A body the channel cannot read: 400 with a problem document. */
     public static final class BadRequest extends ChannelException {
         public BadRequest(String message) {

@@ -1,5 +1,7 @@
 package dev.sensorchat.chat.channels;
 
+import dev.sensorchat.auth.Role;
+
 /**
  * A chat message in neutral form, whatever the platform.
  *
@@ -14,13 +16,21 @@ package dev.sensorchat.chat.channels;
  * @param sentAt         when the platform says it was sent, in epoch seconds (0 when unknown)
  * @param audienceId     where notifications for this conversation are read: the conversation
  *                       itself, except a Teams thread, whose notifications go to its channel
+ * @param role           the writer's role where the channel knows it (the web channel, from their
+ *                       token), which the bot applies; null on the chat platforms, whose members
+ *                       are whoever the platform lets write to the bot
  */
 public record IncomingMessage(String channel, String messageId, String conversationId, String userId, String userName,
-                              String text, ReplyAddress address, long sentAt, String audienceId) {
+                              String text, ReplyAddress address, long sentAt, String audienceId, Role role) {
 
     public IncomingMessage(String channel, String messageId, String conversationId, String userId, String userName,
                            String text, ReplyAddress address, long sentAt) {
         this(channel, messageId, conversationId, userId, userName, text, address, sentAt, conversationId);
+    }
+
+    public IncomingMessage(String channel, String messageId, String conversationId, String userId, String userName,
+                           String text, ReplyAddress address, long sentAt, String audienceId) {
+        this(channel, messageId, conversationId, userId, userName, text, address, sentAt, audienceId, null);
     }
 
     /** The conversation's key across channels: {@code <channel>:<conversationId>}. */
@@ -34,6 +44,6 @@ public record IncomingMessage(String channel, String messageId, String conversat
     }
 
     public IncomingMessage withText(String replaced) {
-        return new IncomingMessage(channel, messageId, conversationId, userId, userName, replaced, address, sentAt, audienceId);
+        return new IncomingMessage(channel, messageId, conversationId, userId, userName, replaced, address, sentAt, audienceId, role);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.AlertState;
+import dev.sensorchat.auth.Role;
 import dev.sensorchat.chat.ChatBot;
 import dev.sensorchat.common.Json;
 import java.util.Map;
@@ -59,6 +60,20 @@ class AlertHandlerTest {
         assertEquals(AlertState.ACKNOWLEDGED, alert.state());
         assertEquals("generic:Ada", alert.transitions().get(1).by());
         assertTrue(say("alerts").contains("`" + hot + "` hot on `boiler-2` — warning, acknowledged since 09:57 UTC"));
+    }
+
+    @Test
+    void aWebUserActsOnAlertsOnlyWithARoleThatMayAndIsToldWhichRoleItTakes() {
+        String refused = bot.reply(fixture.web("vera", Role.VIEWER, "ack " + hot)).markdown();
+        assertEquals("Your role (viewer) cannot do that; it needs operator. Ask an admin for the role.", refused);
+        assertEquals(AlertState.OPEN, fixture.alerts.find(hot).orElseThrow().state(), "nothing happened");
+        assertTrue(bot.reply(fixture.web("vera", Role.VIEWER, "alerts")).markdown().startsWith("**2 open alerts**"), "asking is a viewer's");
+        assertTrue(bot.reply(fixture.web("vera", Role.VIEWER, "report yesterday")).markdown().endsWith("it needs admin. Ask an admin for the role."));
+
+        assertEquals("Resolved `" + damp + "`: damp on `gh-1`.", bot.reply(fixture.web("olga", Role.OPERATOR, "resolve " + damp)).markdown());
+        assertEquals("web:olga", fixture.alerts.find(damp).orElseThrow().transitions().get(1).by());
+        // Platform channels carry no role: their members act as before.
+        assertEquals("Acknowledged `" + hot + "`: hot on `boiler-2`.", say("ack " + hot));
     }
 
     @Test

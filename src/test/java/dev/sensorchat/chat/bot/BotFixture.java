@@ -118,6 +118,12 @@ final class BotFixture {
                 address("teams", channel), 0, channel);
     }
 
+    /** A message from a signed-in user of the web chat, whose role the bot applies. */
+    IncomingMessage web(String user, dev.sensorchat.auth.Role role, String text) {
+        return new IncomingMessage("web", "w-" + messages.incrementAndGet(), "user-" + user, user, user, text,
+                new ReplyAddress("web", Map.of("userId", user)), 0, "user-" + user, role);
+    }
+
     Reply say(ChatBot bot, String room, String text) {
         return bot.reply(message(room, text));
     }

@@ -1,0 +1,169 @@
+package dev.sensorchat.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sensorchat.AppContext;
+import dev.sensorchat.common.Json;
+import dev.sensorchat.config.BlobContainerNames;
+import dev.sensorchat.telemetry.AggregateReader;
+import dev.sensorchat.telemetry.Resolution;
+import dev.sensorchat.testing.Chromium;
+import dev.sensorchat.testing.LocalAzure;
+import dev.sensorchat.testing.LocalAzureExtension;
+import dev.sensorchat.testing.LocalHostProcess;
+import dev.sensorchat.testing.LocalOpenIdProvider;
+import dev.sensorchat.testing.NpmServers;
+import dev.sensorchat.testing.ReadModel;
+import dev.sensorchat.testing.Simulators;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven by playwright-core from
+ * {@code src/test/dashboard-e2e/}), over the run command's stack: the local host serving the app, the
+ * local OpenID provider with its demo users, the local servers, and a simulated fleet with an
+ * overheat. A viewer signs in and sees the fleet, opens a device and reads a window whose average
+ * equals the API's aggregate, and is refused an acknowledgement; an operator acknowledges the
+ * overheat alert and creates a rule after a validation error shown at its field; an admin on a
+ * phone-sized screen sees the fleet without sideways scrolling; the operator asks the bot about a
+ * device in the chat panel; no page logs a console error.
+ * Screenshots: {@code target/dashboard-screenshots/} (the README's are copied from there to {@code docs/}).
+ */
+@ExtendWith(LocalAzureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserIT {
+
+    private static final String MASTER_KEY = "local-master-key-dashboard-0123456789";
+
+    private Path chromium;
+    private Path dir;
+    private AppContext app;
+    private LocalOpenIdProvider identity;
+    private LocalHostProcess host;
+    private final String run = Long.toString(System.nanoTime(), 36).substring(0, 6);
+
+    @BeforeAll
+    void setUp(LocalAzure azure) throws Exception {
+        chromium = Chromium.findOrSkip("DashboardBrowserIT");
+        dir = Files.createTempDirectory("dashboard-browser-it");
+        identity = new LocalOpenIdProvider(dir);
+        Map<String, String> values = new HashMap<>(azure.appSettings());
+        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
+                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
+                "TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local",
+                "COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true"));
+        values.putAll(Map.of("AUTH_ISSUER", identity.issuer(), "AUTH_AUDIENCE", LocalOpenIdProvider.AUDIENCE,
+                "AUTH_CLIENT_ID", LocalOpenIdProvider.CLIENT_ID, "AUTH_SCOPE", LocalOpenIdProvider.AUDIENCE + "/.default"));
+        values.put(BlobContainerNames.UPLOADS_CONTAINER, "dash-uploads-" + run);
+        app = azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, values.get(AppContext.COSMOS_DATABASE),
+                BlobContainerNames.UPLOADS_CONTAINER, values.get(BlobContainerNames.UPLOADS_CONTAINER)));
+        host = new LocalHostProcess(dir, values, MASTER_KEY);
+        host.start();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (host != null) {
+            host.close();
+        }
+        if (identity != null) {
+            identity.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void eachRoleUsesTheDashboardInChromium() throws Exception {
+        String thermostat = "dt" + run;
+        String hot = thermostat + "-2";
+        createOverheatRule(hot);
+        Path truth = dir.resolve("truth.json");
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(9, ChronoUnit.MINUTES);
+        // Eight minutes of readings, sent at once; the overheat outlasts them, so its alert is still open.
+        JsonNode summary = Simulators.run(dir, List.of("devices", "--devices", "6", "--interval", "10s", "--duration", "8m", "--speed", "0",
+                "--seed", "5", "--start", start.toString(), "--prefix", "thermostat=" + thermostat + ",air-quality=da" + run + ",machine=dm" + run,
+                "--mix", "thermostat=50,air-quality=30,machine=20", "--fault", hot + " overheats at +3m for 6m",
+                "--target", "http", "--url", host.eventHubUrl("telemetry"), "--ground-truth", truth.toString()));
+        assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong(), summary::toString);
+        host.awaitCaughtUp("telemetry", Duration.ofMinutes(2));
+        SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth); // the read model is complete before the browser looks
+
+        Path e2e = Path.of("src/test/dashboard-e2e");
+        NpmServers.ensureInstalled(e2e, dir.resolve("npm-e2e.log"));
+        Path screenshots = Path.of("target/dashboard-screenshots");
+        String device = thermostat + "-1";
+        ProcessBuilder browser = new ProcessBuilder("node", "dashboard.mjs").directory(e2e.toFile()).redirectErrorStream(true);
+        browser.environment().putAll(Map.of("BASE_URL", host.baseUrl().replace("127.0.0.1", "localhost"), "SCREENSHOTS",
+                screenshots.toAbsolutePath().toString(), "DEVICE", device, "HOT_DEVICE", hot, "CHROMIUM", chromium.toString()));
+        Process process = browser.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), "the browser script finished");
+        String last = output.strip().lines().reduce((a, b) -> b).orElse("{}");
+        JsonNode result = Json.MAPPER.readTree(last.startsWith("{") ? last : "{}");
+        System.out.println("DashboardBrowserIT: " + last);
+        assertEquals(0, process.exitValue(), "the browser steps: " + output);
+        assertEquals(List.of(), Json.MAPPER.convertValue(result.get("problems"), List.class), "no step failed and no page logged an error");
+
+        JsonNode seen = result.get("seen");
+        assertTrue(seen.get("viewerName").asText().startsWith("Vera Viewer"), seen::toString);
+        assertTrue(seen.get("fleetRows").asInt() >= 6, "the simulated fleet is listed: " + seen);
+        assertEquals("online", seen.get("deviceStatus").asText());
+
+        // The window the viewer read off the device page is the API's aggregate.
+        JsonNode window = seen.get("window");
+        Instant windowStart = Instant.parse(window.get("start").asText());
+        AggregateReader.Window stored = ReadModel.windows(app, device, seen.get("metric").asText(), Resolution.MINUTE, windowStart,
+                windowStart.plusSeconds(60)).get(windowStart.toEpochMilli());
+        assertEquals(stored.avg(), window.get("avg").asDouble(), 0.0005 + Math.abs(stored.avg()) * 1e-9, seen::toString);
+
+        assertEquals(0, seen.get("viewerAckButtons").asInt(), "a viewer is offered no acknowledgement");
+        assertEquals(403, seen.get("viewerRefused").get("status").asInt(), "and the API refuses one anyway");
+        assertTrue(seen.get("acknowledged").get("by").asText().startsWith("Olga Operator"), seen::toString);
+        JsonNode alert = Json.MAPPER.readTree(http("/api/alerts/" + seen.get("acknowledged").get("alertId").asText()));
+        assertEquals("acknowledged", alert.get("state").asText());
+        assertTrue(seen.get("thresholdError").asText().contains("number"), "the API's validation error, at the field: " + seen);
+        assertTrue(seen.get("ruleCreated").asText().contains("humidity > 85"), seen::toString);
+        assertTrue(seen.get("botAnswer").asText().contains(device), "the bot answered about the device: " + seen);
+        assertFalse(seen.get("phoneOverflow").asBoolean(), "no sideways scrolling on a phone");
+        assertEquals("(admin)", seen.get("adminRole").asText());
+        for (String page : List.of("fleet", "device", "alerts", "rule-error", "rules", "chat", "reports", "fleet-phone")) {
+            assertTrue(Files.size(screenshots.resolve(page + ".png")) > 5_000, page + ".png");
+        }
+    }
+
+    private void createOverheatRule(String device) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + "/api/rules"))
+                .header("Content-Type", "application/json").header("x-functions-key", MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString("""
+                        {"id": "%s-hot", "name": "Too hot", "scope": {"kind": "device", "value": "%s"}, "metric": "temperature",
+                         "operator": ">", "threshold": 35, "clear": {"operator": "<", "threshold": 30}, "severity": "critical"}"""
+                        .formatted(device, device))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+    }
+
+    private String http(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + path)).header("x-functions-key", MASTER_KEY).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

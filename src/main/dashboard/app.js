@@ -496,12 +496,14 @@
       redirect_uri: `${location.origin}/`,
       post_logout_redirect_uri: `${location.origin}/`,
       response_type: 'code',
+      // The code comes back in the fragment, which browsers never send: it stays out of request logs.
+      response_mode: 'fragment',
       scope: config.scope,
       loadUserInfo: false,
       userStore: new oidc.WebStorageStateStore({ store: window.sessionStorage }),
     });
-    const query = new URLSearchParams(location.search);
-    if (query.has('code') && query.has('state')) {
+    const callback = new URLSearchParams(location.hash.slice(1));
+    if (callback.has('code') && callback.has('state')) {
       await users.signinRedirectCallback();
       history.replaceState({}, '', sessionStorage.getItem('sensorchat.returnTo') || '/');
     }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,16 +41,9 @@ class LocalHostRestartIT {
     @BeforeAll
     void setUp(LocalAzure azure) throws Exception {
         dir = Files.createTempDirectory("localhost-restart-it");
-        Map<String, String> values = new HashMap<>(azure.appSettings());
-        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
-                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
-                "TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local",
-                // Small log segments, so the run also rolls and deletes consumed ones.
-                "LOCALHOST_EVENTHUB_SEGMENT_BYTES", "65536"));
-        values.put(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, "lhr-uploads-" + Long.toString(System.nanoTime(), 36));
-        values.put("COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true");
-        app = azure.newAppContext(Map.of(dev.sensorchat.AppContext.COSMOS_DATABASE, values.get(dev.sensorchat.AppContext.COSMOS_DATABASE),
-                dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER, values.get(dev.sensorchat.config.BlobContainerNames.UPLOADS_CONTAINER)));
+        // Small log segments, so the run also rolls and deletes consumed ones.
+        Map<String, String> values = LocalHostProcess.settings(azure, Map.of("LOCALHOST_EVENTHUB_SEGMENT_BYTES", "65536"));
+        app = LocalHostProcess.readerOf(azure, values);
         host = new LocalHostProcess(dir, values, MASTER_KEY);
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorchat.AppContext;
-import dev.sensorchat.config.BlobContainerNames;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
 import dev.sensorchat.testing.LocalHostProcess;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,14 +56,8 @@ class TelemetryLoadIT {
     @BeforeAll
     void setUp(LocalAzure azure) throws Exception {
         dir = Files.createTempDirectory("telemetry-load-it");
-        Map<String, String> values = new HashMap<>(azure.appSettings());
-        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
-                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
-                "TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local",
-                "COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true"));
-        values.put(BlobContainerNames.UPLOADS_CONTAINER, "load-uploads-" + Long.toString(System.nanoTime(), 36));
-        app = azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, values.get(AppContext.COSMOS_DATABASE),
-                BlobContainerNames.UPLOADS_CONTAINER, values.get(BlobContainerNames.UPLOADS_CONTAINER)));
+        Map<String, String> values = LocalHostProcess.settings(azure, Map.of());
+        app = LocalHostProcess.readerOf(azure, values);
         host = new LocalHostProcess(dir, values, MASTER_KEY);
         host.start();
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sensorchat.AppContext;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.config.BlobContainerNames;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -47,6 +49,27 @@ public final class LocalHostProcess implements AutoCloseable {
         json.put("LOCALHOST_MASTER_KEY", masterKey);
         settingsFile = dir.resolve("local.settings.json");
         Files.writeString(settingsFile, file.toString());
+    }
+
+    /**
+     * App settings for a host over the test's servers: the Event Hub trigger on the host's local hub,
+     * timers that do not fire during a test, an uploads container of its own; {@code more} on top.
+     */
+    public static Map<String, String> settings(LocalAzure azure, Map<String, String> more) {
+        Map<String, String> values = new java.util.HashMap<>(azure.appSettings());
+        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
+                "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
+                "TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local",
+                "COSMOS_EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true")); // the local server's self-signed certificate
+        values.put(BlobContainerNames.UPLOADS_CONTAINER, "host-uploads-" + Long.toString(System.nanoTime(), 36));
+        values.putAll(more);
+        return values;
+    }
+
+    /** An app context in the test's process over the host's database and uploads container: to read what the host wrote. */
+    public static AppContext readerOf(LocalAzure azure, Map<String, String> settings) {
+        return azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, settings.get(AppContext.COSMOS_DATABASE),
+                BlobContainerNames.UPLOADS_CONTAINER, settings.get(BlobContainerNames.UPLOADS_CONTAINER)));
     }
 
     /** The command that starts the host; the localhost module's classpath comes from its build. */

@@ -72,6 +72,11 @@ public final class GenericChannel implements ChannelAdapter {
 
     @Override
     public ChannelResponse render(IncomingMessage message, Reply reply) {
+        return replyJson(message, reply);
+    }
+
+    /** The reply as this channel's JSON; the web channel answers the same way. */
+    static ChannelResponse replyJson(IncomingMessage message, Reply reply) {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("conversationId", message.conversationId())
                 .put("inReplyTo", message.messageId())

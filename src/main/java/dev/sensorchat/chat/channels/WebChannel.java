@@ -1,12 +1,10 @@
 package dev.sensorchat.chat.channels;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.auth.AuthException;
 import dev.sensorchat.auth.Authenticator;
 import dev.sensorchat.auth.Role;
 import dev.sensorchat.auth.User;
-import dev.sensorchat.common.Json;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -75,16 +73,7 @@ public final class WebChannel implements ChannelAdapter {
 
     @Override
     public ChannelResponse render(IncomingMessage message, Reply reply) {
-        ObjectNode body = Json.MAPPER.createObjectNode()
-                .put("conversationId", message.conversationId())
-                .put("inReplyTo", message.messageId())
-                .put("text", reply.markdown())
-                .put("format", "markdown");
-        if (!reply.choices().isEmpty()) {
-            var choices = body.putArray("choices");
-            reply.choices().forEach(choice -> choices.addObject().put("label", choice.label()).put("command", choice.command()));
-        }
-        return ChannelResponse.json(body.toString());
+        return GenericChannel.replyJson(message, reply);
     }
 
     @Override

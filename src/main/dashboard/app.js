@@ -102,6 +102,7 @@
       h('span', { id: 'me' }, me.name, ' ', h('span', { class: 'muted', id: 'role' }, `(${me.role || 'no role'})`)),
       h('button', { type: 'button', id: 'sign-out', onclick: async () => { await users.removeUser(); location.assign('/'); } }, 'Sign out'));
     document.getElementById('nav').hidden = false;
+    document.getElementById('nav-subscriptions').hidden = !can('admin');
   }
 
   const can = (role) => me && me.can.includes(role);
@@ -136,7 +137,8 @@
     show(h('h2', {}, 'Fleet'), filters, table);
     const sparks = new Map();
     let last = null;
-    const draw = (devices) => {
+    // Sparklines are fetched when the list changes, and drawn from what was fetched when a filter changes.
+    const draw = (devices, fetchSparks) => {
       const tag = filters.tag.value.trim();
       const status = filters.status.value;
       const rows = devices.filter((d) => (!tag || (d.tags || []).includes(tag)) && (!status || d.status === status)).map((d) => {
@@ -145,11 +147,13 @@
         if (metric) {
           const key = `${d.id}/${metric}`;
           if (sparks.has(key)) spark.append(sparks.get(key).cloneNode(true));
-          api(`/devices/${encodeURIComponent(d.id)}/metrics/${metric}?resolution=minute`).then(({ body }) => {
-            const line = sparkline(body.items);
-            sparks.set(key, line);
-            spark.replaceChildren(line);
-          }).catch(() => {});
+          if (fetchSparks || !sparks.has(key)) {
+            api(`/devices/${encodeURIComponent(d.id)}/metrics/${metric}?resolution=minute`).then(({ body }) => {
+              const line = sparkline(body.items);
+              sparks.set(key, line);
+              spark.replaceChildren(line.cloneNode(true));
+            }).catch(() => {});
+          }
         }
         return h('tr', { dataset: { device: d.id } },
           h('td', {}, h('a', { href: `/devices/${encodeURIComponent(d.id)}`, 'data-link': true }, d.name || d.id)),
@@ -164,12 +168,12 @@
           h('th', {}, 'Last reading'), h('th', { class: 'wide' }, 'Last seen'), h('th', { class: 'wide' }, 'Last hour'))),
         h('tbody', {}, rows)));
     };
-    filters.addEventListener('input', () => last && draw(last));
+    filters.addEventListener('input', () => last && draw(last, false));
     const load = async () => {
       const result = await api('/devices?limit=200', { poll: true });
       if (!result.unchanged || !last) {
         last = result.body.items;
-        draw(last);
+        draw(last, true);
       }
     };
     await load();
@@ -212,7 +216,9 @@
       if (items.length > 0) {
         new uPlot({
           width: Math.min(view.clientWidth || 800, 1100), height: 280, title: `${metric} (${resolution} windows)`,
-          series: [{}, { label: 'min', stroke: '#6a9fd8' }, { label: 'avg', stroke: '#1f5fa8', width: 2 }, { label: 'max', stroke: '#6a9fd8' }],
+          series: [{}, { label: 'min', stroke: '#6a9fd8' }, { label: 'avg', stroke: '#1f5fa8', width: 2 }, { label: 'max', stroke: '#6a9fd8' },
+            { label: 'count', scale: 'count', stroke: '#999', dash: [2, 3] }],
+          axes: [{}, {}, { scale: 'count', side: 1, grid: { show: false } }],
           bands: [{ series: [3, 1], fill: 'rgba(106,159,216,0.2)' }],
           hooks: { draw: [(u) => {
             const { ctx } = u;
@@ -228,7 +234,7 @@
             }
             ctx.restore();
           }] },
-        }, [x, items.map((w) => w.min), items.map((w) => w.avg), items.map((w) => w.max)], chart);
+        }, [x, items.map((w) => w.min), items.map((w) => w.avg), items.map((w) => w.max), items.map((w) => w.count)], chart);
       } else {
         chart.append(h('p', { class: 'muted' }, 'No windows in this range.'));
       }
@@ -391,7 +397,40 @@
       frame.replaceChildren(h('iframe', { class: 'report', title: `Report of ${date}`, sandbox: '', src: url }));
     };
     show(h('h2', {}, 'Daily reports'), body.items.length === 0 ? h('p', { class: 'muted' }, 'No report yet: the first is written after the first full day.')
-      : h('ul', {}, body.items.map((r) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(r.date) }, r.date)))), frame);
+      : h('ul', {}, body.items.map((r) => {
+        const day = r.from.slice(0, 10); // a daily report covers one UTC day, from its start
+        return h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => open(day) }, day));
+      })), frame);
+  }
+
+  // ---- subscriptions (admins) ----------------------------------------------------------------
+
+  async function subscriptions() {
+    const list = h('div', { class: 'table-wrap' });
+    const message = h('div', {});
+    const load = async () => {
+      const { body } = await api('/subscriptions');
+      list.replaceChildren(body.items.length === 0 ? h('p', { class: 'muted' }, 'No conversation is subscribed to alerts.') : h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Channel'), h('th', {}, 'Conversation'), h('th', {}, 'Told about'), h('th', { class: 'wide' }, 'Last active'), h('th', {}, ''))),
+        h('tbody', {}, body.items.map((c) => h('tr', { dataset: { conversation: c.id } },
+          h('td', {}, c.channel), h('td', {}, c.conversationId),
+          h('td', {}, c.subscriptions.map((s) => `${s.scope.kind === 'all' ? 'every device' : `${s.scope.kind} ${s.scope.value}`}, ${s.minSeverity} and above`).join('; ')),
+          h('td', { class: 'wide' }, when(c.updatedAt)),
+          h('td', {}, h('button', { type: 'button', class: 'end', onclick: () => end(c) }, 'End')))))));
+    };
+    const end = async (c) => {
+      if (!confirm(`Stop alert notifications to ${c.channel} ${c.conversationId}?`)) return;
+      try {
+        await api(`/subscriptions/${encodeURIComponent(c.id)}`, { method: 'DELETE' });
+        message.replaceChildren(h('p', { class: 'notice', role: 'status' }, `${c.conversationId} is no longer told about alerts.`));
+        await load();
+      } catch (error) {
+        message.replaceChildren(problemView(error));
+      }
+    };
+    show(h('h2', {}, 'Subscriptions'), h('p', { class: 'muted' }, 'Conversations subscribe themselves in chat; here an admin sees them all and ends them.'),
+      message, list);
+    await load();
   }
 
   // ---- chat ----------------------------------------------------------------------------------
@@ -455,6 +494,7 @@
       else if (path === '/rules') await rules();
       else if (path === '/reports') await reports();
       else if (path === '/chat') await chat();
+      else if (path === '/subscriptions' && can('admin')) await subscriptions();
       else show(h('h2', {}, 'Not found'), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Back to the fleet')));
     } catch (error) {
       show(problemView(error));

@@ -74,6 +74,7 @@ try {
   await viewer.getByRole('link', { name: 'Alerts', exact: true }).click();
   await viewer.locator(`tr[data-state="open"]`).first().waitFor();
   seen.viewerAckButtons = await viewer.locator('button.ack').count();
+  seen.viewerSubscriptionsLink = await viewer.locator('#nav-subscriptions').isVisible();
   expectedStatus = 403;
   seen.viewerRefused = await viewer.evaluate(async (alertId) => {
     const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
@@ -130,6 +131,10 @@ try {
   step = 'operator opens the reports page';
   await operator.getByRole('link', { name: 'Reports', exact: true }).click();
   await operator.locator('h2', { hasText: 'Daily reports' }).waitFor();
+  await operator.locator('main li button').first().click(); // the newest report, written by the test's run of dailyReport
+  const report = operator.frameLocator('iframe.report');
+  await report.locator('h1').first().waitFor();
+  seen.reportTitle = await report.locator('h1').first().innerText();
   await shot(operator, 'reports');
   await operator.context().close();
 
@@ -139,6 +144,9 @@ try {
   await phone.locator(`tr[data-device="${device}"]`).waitFor();
   seen.phoneOverflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   seen.adminRole = await phone.locator('#role').innerText();
+  await phone.getByRole('link', { name: 'Subscriptions', exact: true }).click();
+  await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
+  seen.adminSeesSubscriptions = true;
   await shot(phone, 'fleet-phone');
 
   step = 'keyboard: the skip link and the first control are reachable';

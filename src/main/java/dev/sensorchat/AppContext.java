@@ -28,6 +28,7 @@ import dev.sensorchat.chat.ConversationDocument;
 import dev.sensorchat.chat.DeliveryLedger;
 import dev.sensorchat.chat.IdempotencyRecord;
 import dev.sensorchat.chat.OutboundSender;
+import dev.sensorchat.chat.SubscriptionAdmin;
 import dev.sensorchat.chat.channels.ChannelAdapter;
 import dev.sensorchat.chat.channels.GenericChannel;
 import dev.sensorchat.chat.channels.SlackChannel;
@@ -181,6 +182,8 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<Authenticator> authenticator = new Lazy<>(() -> AuthSettings.from(settings())
             .map(auth -> Authenticator.of(auth, TokenVerifier.discovering(auth, clock()))).orElseGet(Authenticator::notConfigured));
     private final Lazy<ChatService> chatService = new Lazy<>(this::buildChatService);
+    private final Lazy<SubscriptionAdmin> subscriptionAdmin =
+            new Lazy<>(() -> new SubscriptionAdmin(store(Containers.CONVERSATIONS, ConversationDocument.class)));
     private final Lazy<DeliveryLedger> deliveryLedger = new Lazy<>(() -> new DeliveryLedger(
             store(Containers.IDEMPOTENCY, IdempotencyRecord.class), clock(), idempotencyLifetime()));
     /** One HTTP client per process for the chat platforms' APIs. */
@@ -327,6 +330,11 @@ public final class AppContext implements AutoCloseable {
 
     public UploadProcessor uploads() {
         return uploadProcessor.get();
+    }
+
+    /** Every conversation's alert subscriptions, as an admin sees and ends them. */
+    public SubscriptionAdmin subscriptions() {
+        return subscriptionAdmin.get();
     }
 
     public ChatService chat() {

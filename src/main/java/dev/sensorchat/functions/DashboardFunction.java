@@ -13,6 +13,7 @@ import dev.sensorchat.auth.AuthSettings;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.dashboard.StaticAssets;
+import dev.sensorchat.reports.ReportHtml;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +90,9 @@ public final class DashboardFunction {
     /** Scripts and styles from this origin only; the identity provider may be talked to (discovery, tokens). */
     private String contentSecurityPolicy() {
         String provider = settings.find(AuthSettings.AUTH_ISSUER).map(DashboardFunction::origin).map(origin -> " " + origin).orElse("");
-        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'" + provider
+        // The daily report, shown in a frame from a blob, falls under this policy: its one style element is allowed by its hash.
+        return "default-src 'self'; script-src 'self'; style-src 'self' " + ReportHtml.styleHashSource()
+                + "; img-src 'self' data:; connect-src 'self'" + provider
                 + "; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'" + provider;
     }
 

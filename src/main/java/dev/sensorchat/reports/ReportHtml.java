@@ -130,6 +130,19 @@ public final class ReportHtml {
             }
             """;
 
+    /** The page's one style element, as written; its hash lets a page that embeds the report allow it and no other inline style. */
+    private static final String STYLE_ELEMENT = "\n" + CSS;
+
+    /** A CSP source for the report's style element ({@code 'sha256-...'}), for pages that show the report in a frame. */
+    public static String styleHashSource() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(STYLE_ELEMENT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "'sha256-" + java.util.Base64.getEncoder().encodeToString(digest) + "'";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private ReportHtml() {
     }
 
@@ -148,7 +161,7 @@ public final class ReportHtml {
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<title>Fleet report &#183; ").append(esc(period)).append(" &#183; ").append(esc(scope)).append("</title>\n")
-                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+                .append("<style>").append(STYLE_ELEMENT).append("</style>\n</head>\n<body>\n<main>\n");
 
         h.append("<header>\n<h1>Fleet report</h1>\n<p class=\"period\">").append(esc(period)).append("</p>\n")
                 .append("<p class=\"meta\">Scope: <span class=\"scope\">").append(esc(scope)).append("</span>");

@@ -103,6 +103,13 @@ class DashboardBrowserIT {
         host.awaitCaughtUp("telemetry", Duration.ofMinutes(2));
         SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth); // the read model is complete before the browser looks
 
+        // The daily reports, as the timer writes them, for the reports page to open.
+        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + "/admin/functions/dailyReport"))
+                .header("x-functions-key", MASTER_KEY).POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, report.statusCode(), report.body());
+        ReadModel.eventually(60, () -> assertTrue(http("/api/reports/daily").get("items").size() > 0, "a daily report"));
+
         Path e2e = Path.of("src/test/dashboard-e2e");
         NpmServers.ensureInstalled(e2e, dir.resolve("npm-e2e.log"));
         Path screenshots = Path.of("target/dashboard-screenshots");
@@ -123,7 +130,7 @@ class DashboardBrowserIT {
         assertTrue(seen.get("viewerName").asText().startsWith("Vera Viewer"), seen::toString);
         assertTrue(seen.get("fleetRows").asInt() >= 6, "the simulated fleet is listed: " + seen);
         // The status shown is the API's: silent, the readings having stopped.
-        String status = Json.MAPPER.readTree(http("/api/devices/" + device)).get("status").asText();
+        String status = http("/api/devices/" + device).get("status").asText();
         assertEquals("silent", status);
         assertEquals(status, seen.get("deviceStatus").asText());
 
@@ -137,13 +144,16 @@ class DashboardBrowserIT {
         assertEquals(0, seen.get("viewerAckButtons").asInt(), "a viewer is offered no acknowledgement");
         assertEquals(403, seen.get("viewerRefused").get("status").asInt(), "and the API refuses one anyway");
         assertTrue(seen.get("acknowledged").get("by").asText().startsWith("Olga Operator"), seen::toString);
-        JsonNode alert = Json.MAPPER.readTree(http("/api/alerts/" + seen.get("acknowledged").get("alertId").asText()));
+        JsonNode alert = http("/api/alerts/" + seen.get("acknowledged").get("alertId").asText());
         assertEquals("acknowledged", alert.get("state").asText());
         assertTrue(seen.get("thresholdError").asText().contains("number"), "the API's validation error, at the field: " + seen);
         assertTrue(seen.get("ruleCreated").asText().contains("humidity > 85"), seen::toString);
         assertTrue(seen.get("botAnswer").asText().contains(device), "the bot answered about the device: " + seen);
+        assertEquals("Fleet report", seen.get("reportTitle").asText(), "the daily report opened in the page");
         assertFalse(seen.get("phoneOverflow").asBoolean(), "no sideways scrolling on a phone");
         assertEquals("(admin)", seen.get("adminRole").asText());
+        assertTrue(seen.get("adminSeesSubscriptions").asBoolean() && !seen.get("viewerSubscriptionsLink").asBoolean(),
+                "the subscriptions page is an admin's: " + seen);
         for (String page : List.of("fleet", "device", "alerts", "rule-error", "rules", "chat", "reports", "fleet-phone")) {
             assertTrue(Files.size(screenshots.resolve(page + ".png")) > 5_000, page + ".png");
         }
@@ -158,8 +168,16 @@ class DashboardBrowserIT {
         assertEquals(201, created.statusCode(), created.body());
     }
 
-    private String http(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + path)).header("x-functions-key", MASTER_KEY).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    /** A machine client's GET of the host's API, with the key. */
+    private JsonNode http(String path) {
+        try {
+            return Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + path))
+                    .header("x-functions-key", MASTER_KEY).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

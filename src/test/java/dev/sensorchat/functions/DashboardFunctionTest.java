@@ -72,6 +72,16 @@ class DashboardFunctionTest {
     }
 
     @Test
+    void theDashboardsScriptsParse() throws Exception {
+        // A syntax error would only show in a browser; Node (which the build needs anyway) finds it here.
+        for (String script : List.of("src/main/dashboard/app.js", "src/test/dashboard-e2e/dashboard.mjs")) {
+            Process check = new ProcessBuilder("node", "--check", script).redirectErrorStream(true).start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), script + ": " + output);
+        }
+    }
+
+    @Test
     void theConfigurationTellsThePageHowToSignIn() throws Exception {
         TestHttpRequest request = TestHttpRequest.get("http://localhost:7071/app/config.json");
         JsonNode config = Json.MAPPER.readTree((String) function.config(request, new TestExecutionContext("dashboardConfig")).getBody());

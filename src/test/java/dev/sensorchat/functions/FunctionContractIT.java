@@ -53,6 +53,10 @@ class FunctionContractIT {
             Map.entry("buildReport", http("api/reports", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("listReports", http("api/reports/daily", "GET\", \"HEAD", "FUNCTION")),
             Map.entry("getDailyReport", http("api/reports/daily/{date}", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("listSubscriptions", http("api/subscriptions", "GET\", \"HEAD", "FUNCTION")),
+            Map.entry("clearSubscriptions", http("api/subscriptions/{conversation}", "DELETE", "FUNCTION")),
+            Map.entry("appListSubscriptions", http("app/api/subscriptions", "GET\", \"HEAD", "ANONYMOUS")),
+            Map.entry("appClearSubscriptions", http("app/api/subscriptions/{conversation}", "DELETE", "ANONYMOUS")),
             Map.entry("dashboard", http("{*path}", "GET\", \"HEAD", "ANONYMOUS")),
             Map.entry("dashboardConfig", http("app/config.json", "GET\", \"HEAD", "ANONYMOUS")),
             // The same routes for signed-in users (the dashboard): the host lets them through, the code checks the token.

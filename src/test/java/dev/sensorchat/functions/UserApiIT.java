@@ -9,6 +9,7 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
+import dev.sensorchat.testing.ChatDeliveries;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
 import dev.sensorchat.testing.TestExecutionContext;
@@ -47,7 +48,8 @@ class UserApiIT {
 
     @BeforeAll
     void start(LocalAzure azure) {
-        app = azure.newAppContext(Map.of("AUTH_ISSUER", identity.issuer(), "AUTH_AUDIENCE", TestIdentityProvider.AUDIENCE));
+        app = azure.newAppContext(Map.of("AUTH_ISSUER", identity.issuer(), "AUTH_AUDIENCE", TestIdentityProvider.AUDIENCE,
+                AppContext.GENERIC_WEBHOOK_SECRET, ChatDeliveries.GENERIC_SECRET, AppContext.GENERIC_CALLBACK_URL, "http://127.0.0.1:9/unused"));
         devices = new DevicesApi(app);
         alerts = new AlertsApi(app);
         rules = new RulesApi(app);
@@ -184,6 +186,35 @@ class UserApiIT {
         call((r, c) -> rules.replaceForUser(r, device + "-cold", c), fresh, 200);
         call((r, c) -> rules.deleteForUser(r, device + "-cold", c),
                 as(TestHttpRequest.of(HttpMethod.DELETE, "http://localhost:7071/app/api/rules/" + device + "-cold", null), operator), 204);
+    }
+
+    @Test
+    void anAdminSeesEveryConversationsSubscriptionsAndEndsThem() {
+        String room = "ua-room-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponseMessage subscribed = new ChatWebhook(app).deliver(ChatDeliveries.generic("m-" + room, room, "subscribe all",
+                ChatDeliveries.Signing.VALID, Instant.now()));
+        assertEquals(200, subscribed.getStatusCode(), () -> String.valueOf(subscribed.getBody()));
+        SubscriptionsApi subscriptions = new SubscriptionsApi(app);
+        String operator = identity.token("o-4", "Otis Operator", "operator");
+        call(subscriptions::listForUser, as(get("/subscriptions"), operator), 403);
+
+        String admin = identity.token("a-1", "Ada Admin", "admin");
+        JsonNode listed = body(call(subscriptions::listForUser, as(get("/subscriptions"), admin), 200));
+        JsonNode mine = null;
+        for (JsonNode item : listed.get("items")) {
+            if (item.get("conversationId").asText().equals(room)) {
+                mine = item;
+            }
+        }
+        assertTrue(mine != null, "the room's subscription is listed: " + listed);
+        assertEquals("generic", mine.get("channel").asText());
+        String id = mine.get("id").asText();
+        TestHttpRequest delete = as(TestHttpRequest.of(HttpMethod.DELETE, "http://localhost:7071/app/api/subscriptions/" + id, null), admin);
+        call((r, c) -> subscriptions.clearForUser(r, id, c), delete, 200);
+        assertEquals(List.of(), app.subscriptions().list().stream().filter(s -> s.conversationId().equals(room)).toList(), "ended");
+        call((r, c) -> subscriptions.clearForUser(r, id, c), delete, 404);
+        call((r, c) -> subscriptions.clearForUser(r, id, c), as(TestHttpRequest.of(HttpMethod.DELETE,
+                "http://localhost:7071/app/api/subscriptions/" + id, null), operator), 403);
     }
 
     @Test

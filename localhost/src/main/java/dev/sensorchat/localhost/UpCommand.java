@@ -171,17 +171,27 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Stops the processes in the reverse order of their start, each with its children (the host's
+     * worker JVM) before the next: the host writes what its streams hold while the Cosmos DB server
+     * still answers. Whatever is still running after the host's own close time is killed.
+     */
     private void stopAll() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process process = processes.get(i);
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                process.waitFor(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+            family.add(process.toHandle());
+            family.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LocalHostCli.CLOSE_SECONDS + 5);
+            for (ProcessHandle member : family) {
+                try {
+                    member.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    member.destroyForcibly();
+                }
             }
-            process.destroyForcibly();
         }
     }
 

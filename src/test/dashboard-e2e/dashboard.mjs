@@ -149,7 +149,8 @@ try {
   seen.adminSeesSubscriptions = true;
   await shot(phone, 'fleet-phone');
 
-  step = 'keyboard: the skip link and the first control are reachable';
+  step = 'keyboard: from the top of the page, the first Tab reaches the skip link';
+  await phone.evaluate(() => document.activeElement && document.activeElement.blur());
   await phone.keyboard.press('Tab');
   seen.firstFocus = await phone.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
   await phone.context().close();

@@ -3,6 +3,7 @@ package dev.sensorchat.functions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
@@ -69,8 +70,7 @@ final class Api {
     }
 
     private static boolean isRead(HttpRequestMessage<?> request) {
-        return request.getHttpMethod() == com.microsoft.azure.functions.HttpMethod.GET
-                || request.getHttpMethod() == com.microsoft.azure.functions.HttpMethod.HEAD;
+        return request.getHttpMethod() == HttpMethod.GET || request.getHttpMethod() == HttpMethod.HEAD;
     }
 
     /** Runs {@code action}, which builds its own answer; errors become problem documents. */
@@ -104,8 +104,9 @@ final class Api {
 
     /**
      * A route for signed-in users: runs {@code action} for the caller the request's token (or App
-     * Service's principal) names, if their role includes {@code needed}. No valid token is a 401 with
-     * {@code WWW-Authenticate}, the wrong role a 403, an identity provider that cannot be reached a 503.
+     * Service's principal) names, if their role includes {@code needed} (null: any signed-in user).
+     * No valid token is a 401 with {@code WWW-Authenticate}, the wrong role a 403, an identity
+     * provider that cannot be reached a 503.
      */
     static HttpResponseMessage asUser(HttpRequestMessage<?> request, ExecutionContext context, Authenticator authenticator, Role needed,
                                       Function<User, HttpResponseMessage> action) {

@@ -68,6 +68,11 @@ try {
   const row = viewer.locator('#windows tbody tr').nth(1); // the newest window may still be filling; the one before is closed
   seen.window = { device, start: await row.getAttribute('data-start'), avg: Number(await row.locator('td.avg').innerText()) };
   seen.metric = await viewer.locator('#metric').inputValue();
+  // The screenshot: the overheating device's temperature, with its alert marked on the chart.
+  await viewer.goto(`${base}/devices/${encodeURIComponent(hotDevice)}`);
+  await viewer.locator('#chart canvas').first().waitFor();
+  await viewer.locator('#metric').selectOption('temperature');
+  await viewer.locator('#chart', { hasText: '1 alert opened' }).waitFor();
   await shot(viewer, 'device');
 
   step = 'viewer cannot act on alerts';

@@ -57,7 +57,7 @@ public final class DashboardFunction {
         }
         StaticAssets.Asset asset = found.get();
         HttpResponseMessage.Builder response;
-        if (Api.header(request, "If-None-Match").map(tags -> matches(tags, asset.etag())).orElse(false)) {
+        if (Api.header(request, "If-None-Match").map(tags -> HttpResponses.holds(tags, asset.etag())).orElse(false)) {
             response = request.createResponseBuilder(HttpStatus.NOT_MODIFIED);
         } else {
             response = request.createResponseBuilder(HttpStatus.OK).header("Content-Type", asset.contentType()).body(asset.content());
@@ -77,14 +77,17 @@ public final class DashboardFunction {
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "app/config.json") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        Optional<String> issuer = settings.find(AuthSettings.AUTH_ISSUER);
-        config.put("signIn", issuer.isPresent() && settings.find(AUTH_CLIENT_ID).isPresent());
-        issuer.ifPresent(value -> config.put("issuer", value));
-        settings.find(AUTH_CLIENT_ID).ifPresent(value -> config.put("clientId", value));
-        String audience = settings.get(AuthSettings.AUTH_AUDIENCE, "").split(",")[0].strip();
-        config.put("scope", "openid profile " + settings.get(AUTH_SCOPE, audience.isEmpty() ? "" : audience + "/.default").strip());
-        return HttpResponses.json(request, HttpStatus.OK, config).header("Cache-Control", "no-cache").build();
+        return Api.respondWith(request, context, () -> {
+            Optional<AuthSettings> auth = AuthSettings.from(settings); // as the API reads them: a malformed one is named in the 500's log
+            Optional<String> clientId = settings.find(AUTH_CLIENT_ID);
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("signIn", auth.isPresent() && clientId.isPresent());
+            auth.ifPresent(value -> config.put("issuer", value.issuerClaim()));
+            clientId.ifPresent(value -> config.put("clientId", value));
+            String scope = auth.map(value -> value.audiences().get(0) + "/.default").orElse("");
+            config.put("scope", "openid profile " + settings.get(AUTH_SCOPE, scope).strip());
+            return HttpResponses.json(request, HttpStatus.OK, config).header("Cache-Control", "no-cache").build();
+        });
     }
 
     /** Scripts and styles from this origin only; the identity provider may be talked to (discovery, tokens). */
@@ -99,15 +102,5 @@ public final class DashboardFunction {
     private static String origin(String url) {
         URI uri = URI.create(url);
         return uri.getScheme() + "://" + uri.getAuthority();
-    }
-
-    private static boolean matches(String ifNoneMatch, String etag) {
-        for (String tag : ifNoneMatch.split(",")) {
-            String value = tag.strip();
-            if (value.equals("*") || value.equals(etag) || value.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

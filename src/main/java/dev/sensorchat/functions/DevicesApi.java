@@ -16,6 +16,7 @@ import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.ValidationException;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.DeviceRegistry;
+import dev.sensorchat.devices.DeviceStatus;
 import dev.sensorchat.storage.Page;
 import dev.sensorchat.telemetry.AggregateReader;
 import dev.sensorchat.telemetry.Resolution;
@@ -45,19 +46,17 @@ public final class DevicesApi {
         this.app = app;
     }
 
-    /**
-     * A device as the API shows it: without the exactly-once bookkeeping. {@code status}: {@code offline}
-     * while an offline alert is open, {@code silent} once it is past its silence deadline (quieter than
-     * its learned reporting interval allows) but before the silent-device check opened one, else {@code online}.
-     */
-    public record DeviceView(String id, String name, String location, List<String> tags, String status, Instant firstSeen, Instant lastSeen,
-                             Map<String, DeviceDocument.LatestValue> latest, int activeAlerts, Long lastDeviceSeq) {
-        static DeviceView of(DeviceDocument device, Instant now) {
-            String status = device.offline() != null ? "offline"
-                    : device.silentAfter() != null && now.isAfter(device.silentAfter()) ? "silent" : "online";
+    /** A device as the API shows it: without the exactly-once bookkeeping, with its {@link DeviceStatus}. */
+    public record DeviceView(String id, String name, String location, List<String> tags, DeviceStatus status, Instant firstSeen,
+                             Instant lastSeen, Map<String, DeviceDocument.LatestValue> latest, int activeAlerts, Long lastDeviceSeq) {
+        static DeviceView of(DeviceDocument device, DeviceStatus status) {
             return new DeviceView(device.deviceId(), device.name(), device.location(), device.tags(), status, device.firstSeen(),
                     device.lastSeen(), device.latest(), device.activeAlerts(), device.lastDeviceSeq());
         }
+    }
+
+    private DeviceView view(DeviceDocument device, Instant now) {
+        return DeviceView.of(device, DeviceStatus.of(device, now, app.silencePolicy().fallback()));
     }
 
     @FunctionName("listDevices")
@@ -70,7 +69,7 @@ public final class DevicesApi {
                     .orElse(null);
             var page = registry().list(tag, Api.limit(request, Api.DEFAULT_LIMIT, Api.MAX_LIMIT), Api.continuation(request));
             Instant now = app.clock().instant();
-            return Api.page(new Page<>(page.items().stream().map(device -> DeviceView.of(device, now)).toList(), page.continuation()), request);
+            return Api.page(new Page<>(page.items().stream().map(device -> view(device, now)).toList(), page.continuation()), request);
         });
     }
 
@@ -80,7 +79,7 @@ public final class DevicesApi {
                     route = "api/devices/{deviceId}") HttpRequestMessage<Optional<String>> request,
             @BindingName("deviceId") String deviceId,
             ExecutionContext context) {
-        return Api.respond(request, context, HttpStatus.OK, () -> DeviceView.of(registry().find(deviceId(deviceId))
+        return Api.respond(request, context, HttpStatus.OK, () -> view(registry().find(deviceId(deviceId))
                 .orElseThrow(() -> new NotFoundException("device", deviceId)), app.clock().instant()));
     }
 
@@ -116,7 +115,7 @@ public final class DevicesApi {
             if (!errors.isEmpty()) {
                 throw new ValidationException(errors);
             }
-            return DeviceView.of(registry().updateProfile(id, name, location, tags), app.clock().instant());
+            return view(registry().updateProfile(id, name, location, tags), app.clock().instant());
         });
     }
 

@@ -33,12 +33,26 @@ final class HttpResponses {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        boolean unchanged = ifNoneMatch.map(tags -> java.util.Arrays.stream(tags.split(",")).map(String::strip)
-                .anyMatch(tag -> tag.equals(etag) || tag.equals(etag.substring(2)) || tag.equals("*"))).orElse(false);
+        boolean unchanged = ifNoneMatch.map(tags -> holds(tags, etag)).orElse(false);
         HttpResponseMessage.Builder response = unchanged
                 ? request.createResponseBuilder(HttpStatus.NOT_MODIFIED)
                 : request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "application/json; charset=utf-8").body(json);
         return response.header("ETag", etag).header("Cache-Control", "private, no-cache").build();
+    }
+
+    /**
+     * Whether an {@code If-None-Match} value names {@code etag}: {@code *}, or the tag compared weakly
+     * (RFC 9110: {@code W/"x"} and {@code "x"} match), so the caller already holds this content.
+     */
+    static boolean holds(String ifNoneMatch, String etag) {
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        for (String tag : ifNoneMatch.split(",")) {
+            String value = tag.strip();
+            if (value.equals("*") || (value.startsWith("W/") ? value.substring(2) : value).equals(opaque)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String write(Object body) {

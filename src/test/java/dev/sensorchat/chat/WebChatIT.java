@@ -1,5 +1,6 @@
 package dev.sensorchat.chat;
 
+import static dev.sensorchat.testing.FunctionCalls.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import dev.sensorchat.testing.ChatDeliveries.Delivery;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
 import dev.sensorchat.testing.TestIdentityProvider;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -62,14 +62,6 @@ class WebChatIT {
         Map<String, String> headers = token == null ? Map.of("Content-Type", "application/json")
                 : Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
         return webhook.deliver(new Delivery("web", headers, Json.MAPPER.createObjectNode().put("messageId", messageId).put("text", text).toString()));
-    }
-
-    private static JsonNode body(HttpResponseMessage response) {
-        try {
-            return Json.MAPPER.readTree(String.valueOf(response.getBody()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test

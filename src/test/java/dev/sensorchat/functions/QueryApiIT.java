@@ -1,5 +1,7 @@
 package dev.sensorchat.functions;
 
+import static dev.sensorchat.testing.FunctionCalls.body;
+import static dev.sensorchat.testing.FunctionCalls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,16 +15,13 @@ import dev.sensorchat.common.Json;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
-import dev.sensorchat.testing.TestExecutionContext;
 import dev.sensorchat.testing.TestHttpRequest;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -98,21 +97,6 @@ class QueryApiIT {
 
     private static TestHttpRequest patch(String path, String body) {
         return TestHttpRequest.of(HttpMethod.PATCH, "http://localhost:7071" + path, body);
-    }
-
-    private static HttpResponseMessage call(BiFunction<TestHttpRequest, TestExecutionContext, HttpResponseMessage> function,
-                                            TestHttpRequest request, int expectedStatus) {
-        HttpResponseMessage response = function.apply(request, new TestExecutionContext("api"));
-        assertEquals(expectedStatus, response.getStatusCode(), () -> "body: " + response.getBody());
-        return response;
-    }
-
-    private static JsonNode body(HttpResponseMessage response) {
-        try {
-            return Json.MAPPER.readTree((String) response.getBody());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** A 4xx answer is a problem document naming the bad field. */

@@ -1,5 +1,7 @@
 package dev.sensorchat.functions;
 
+import static dev.sensorchat.testing.FunctionCalls.body;
+import static dev.sensorchat.testing.FunctionCalls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,16 +14,13 @@ import dev.sensorchat.ingest.EventHubBatchProcessor;
 import dev.sensorchat.testing.ChatDeliveries;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
-import dev.sensorchat.testing.TestExecutionContext;
 import dev.sensorchat.testing.TestHttpRequest;
 import dev.sensorchat.testing.TestIdentityProvider;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,21 +67,6 @@ class UserApiIT {
     void close() {
         app.close();
         identity.close();
-    }
-
-    private static HttpResponseMessage call(BiFunction<TestHttpRequest, TestExecutionContext, HttpResponseMessage> function,
-                                            TestHttpRequest request, int expected) {
-        HttpResponseMessage response = function.apply(request, new TestExecutionContext("app"));
-        assertEquals(expected, response.getStatusCode(), () -> "body: " + response.getBody());
-        return response;
-    }
-
-    private static JsonNode body(HttpResponseMessage response) {
-        try {
-            return Json.MAPPER.readTree((String) response.getBody());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static TestHttpRequest as(TestHttpRequest request, String token) {

@@ -8,6 +8,7 @@ import dev.sensorchat.chat.Texts;
 import dev.sensorchat.chat.language.Intent;
 import dev.sensorchat.chat.language.IntentType;
 import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.devices.DeviceStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +82,6 @@ public final class DeviceHandler implements Handler {
     }
 
     private boolean online(DeviceDocument device, Instant now) {
-        if (device.silentAfter() != null) {
-            return !now.isAfter(device.silentAfter()); // the device's own deadline, from its learned interval
-        }
-        return device.lastSeen() != null && Duration.between(device.lastSeen(), now).compareTo(silentAfter) <= 0;
+        return DeviceStatus.of(device, now, silentAfter) == DeviceStatus.ONLINE;
     }
 }

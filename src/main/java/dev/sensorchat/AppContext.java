@@ -51,6 +51,7 @@ import dev.sensorchat.devices.SilentDeviceCheck;
 import dev.sensorchat.health.DependencyCheck;
 import dev.sensorchat.health.HealthService;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
+import dev.sensorchat.ingest.IngestMetrics;
 import dev.sensorchat.ingest.UploadProcessor;
 import dev.sensorchat.ingest.UploadWriter;
 import dev.sensorchat.storage.ContainerSpec;
@@ -60,6 +61,7 @@ import dev.sensorchat.storage.CosmosDocumentContainer;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.CosmosStreamStore;
 import dev.sensorchat.storage.DocumentContainer;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.storage.MeteredContainer;
 import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.storage.RetryPolicy;
@@ -173,7 +175,8 @@ public final class AppContext implements AutoCloseable {
     private final Lazy<TelemetryStreams> telemetryStreams = new Lazy<>(this::buildTelemetryStreams);
     private final Lazy<EventHubBatchProcessor> eventHubBatchProcessor = new Lazy<>(() -> new EventHubBatchProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(allowedLateness())), telemetryStreams(),
-            blobStore(blobContainers().deadLetters())));
+            blobStore(blobContainers().deadLetters()), clock()));
+    private final Lazy<IngestMetrics> ingestMetrics = new Lazy<>(IngestMetrics::global);
     private final Lazy<UploadProcessor> uploadProcessor = new Lazy<>(() -> new UploadProcessor(
             new TelemetryParser(TelemetryLimits.withLateness(Duration.ofHours(settings().positiveInt(UPLOAD_MAX_AGE_HOURS, 168)))),
             buildUploadWriter(), blobStore(blobContainers().deadLetters()), clock()));
@@ -326,6 +329,11 @@ public final class AppContext implements AutoCloseable {
 
     public EventHubBatchProcessor eventHubBatches() {
         return eventHubBatchProcessor.get();
+    }
+
+    /** The telemetry metrics, on the process's global OpenTelemetry (the agent's in Azure). */
+    public IngestMetrics ingestMetrics() {
+        return ingestMetrics.get();
     }
 
     public UploadProcessor uploads() {
@@ -519,12 +527,12 @@ public final class AppContext implements AutoCloseable {
             last.set(Map.entry(current, fingerprinted));
             return fingerprinted;
         };
-        return new TelemetryStreams(streamStore(), rules, streamSettings(), writeExecutor.get(),
+        return new TelemetryStreams(streamStore(), rules, streamSettings(), Invocation.propagating(writeExecutor.get()),
                 Duration.ofSeconds(settings.positiveInt(TELEMETRY_IDLE_FLUSH_SECONDS, 30)));
     }
 
     private UploadWriter buildUploadWriter() {
-        return new UploadWriter(minuteWindows(), windows(), devices(), streamStore(), ruleCatalog(), retention(), writeExecutor.get());
+        return new UploadWriter(minuteWindows(), windows(), devices(), streamStore(), ruleCatalog(), retention(), Invocation.propagating(writeExecutor.get()));
     }
 
     private TokenCredential credential(IdentitySettings identity) {

@@ -9,6 +9,7 @@ import dev.sensorchat.chat.channels.IncomingMessage;
 import dev.sensorchat.chat.channels.OutboundMessage;
 import dev.sensorchat.chat.channels.Reply;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.storage.Stored;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,10 +154,10 @@ public final class ChatService {
                 sender.send(followUp);
             } catch (OutboundSender.DeliveryFailed failure) {
                 if (followUp.bestEffort()) {
-                    LOG.log(Level.WARNING, "a best-effort call to the platform failed: {0}", failure.getMessage());
+                    Invocation.logger(LOG).log(Level.WARNING, "a best-effort call to the platform failed: {0}", failure.getMessage());
                     continue;
                 }
-                LOG.log(Level.WARNING, "the reply could not be sent to the platform: {0}", failure.getMessage());
+                Invocation.logger(LOG).log(Level.WARNING, "the reply could not be sent to the platform: {0}", failure.getMessage());
                 return unavailable("The reply could not be sent to the platform (" + failure.getMessage() + "); it is sent on the retry.");
             }
         }
@@ -186,6 +187,10 @@ public final class ChatService {
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
+        String invocationId = Invocation.currentId();
+        if (invocationId != null) {
+            problem.put("invocationId", invocationId); // what to quote when reporting it; the same id is on its log lines
+        }
         try {
             return new ChannelResponse(status, "application/problem+json; charset=utf-8", Json.MAPPER.writeValueAsString(problem),
                     headers, List.of());

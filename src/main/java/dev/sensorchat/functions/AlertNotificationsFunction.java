@@ -9,6 +9,7 @@ import dev.sensorchat.AppContext;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.chat.AlertNotifier;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.observability.Invocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,20 +39,22 @@ public final class AlertNotificationsFunction {
                     connection = "CosmosDb", leaseContainerName = "leases", createLeaseContainerIfNotExists = false)
             String[] changes,
             ExecutionContext context) {
-        List<AlertDocument> alerts = new ArrayList<>();
-        for (String change : changes) {
-            try {
-                JsonNode document = Json.MAPPER.readTree(change);
-                if (AlertDocument.TYPE.equals(document.path("type").asText())) {
-                    alerts.add(Json.MAPPER.treeToValue(document, AlertDocument.class));
+        try (Invocation ignored = Invocations.open(context)) {
+            List<AlertDocument> alerts = new ArrayList<>();
+            for (String change : changes) {
+                try {
+                    JsonNode document = Json.MAPPER.readTree(change);
+                    if (AlertDocument.TYPE.equals(document.path("type").asText())) {
+                        alerts.add(Json.MAPPER.treeToValue(document, AlertDocument.class));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("unreadable change-feed document", e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable change-feed document", e);
             }
+            AlertNotifier.Summary summary = notifier.get().process(alerts);
+            context.getLogger().info(() -> "alertNotifications changes=" + changes.length + " alerts=" + alerts.size()
+                    + " transitions=" + summary.transitions() + " sent=" + summary.messagesSent()
+                    + " alreadyDelivered=" + summary.alreadyDelivered());
         }
-        AlertNotifier.Summary summary = notifier.get().process(alerts);
-        context.getLogger().info(() -> "alertNotifications changes=" + changes.length + " alerts=" + alerts.size()
-                + " transitions=" + summary.transitions() + " sent=" + summary.messagesSent()
-                + " alreadyDelivered=" + summary.alreadyDelivered());
     }
 }

@@ -16,6 +16,7 @@ import dev.sensorchat.common.Json;
 import dev.sensorchat.common.NotFoundException;
 import dev.sensorchat.common.PreconditionFailedException;
 import dev.sensorchat.common.ValidationException;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.storage.Page;
 import dev.sensorchat.storage.StoreException;
 import dev.sensorchat.telemetry.TelemetryParser;
@@ -76,29 +77,31 @@ final class Api {
     /** Runs {@code action}, which builds its own answer; errors become problem documents. */
     static HttpResponseMessage respondWith(HttpRequestMessage<?> request, ExecutionContext context,
                                            Supplier<HttpResponseMessage> action) {
-        try {
-            return action.get();
-        } catch (ValidationException e) {
-            return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
-        } catch (MalformedBody e) {
-            return problem(request, HttpStatus.BAD_REQUEST, "Malformed JSON", e.getMessage(), List.of());
-        } catch (StoreException.BadContinuation e) {
-            return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
-                    List.of(new ValidationException.FieldError("continuation", e.getMessage())));
-        } catch (NotFoundException e) {
-            return problem(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
-        } catch (ConflictException e) {
-            return problem(request, HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of());
-        } catch (PreconditionFailedException e) {
-            return problem(request, HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
-        } catch (StoreException.Unavailable e) {
-            context.getLogger().log(Level.SEVERE, "Request failed, a dependency is down: " + request.getHttpMethod() + " "
-                    + request.getUri().getPath(), e);
-            return unavailable(request, context);
-        } catch (RuntimeException e) {
-            context.getLogger().log(Level.SEVERE, "Request failed: " + request.getHttpMethod() + " " + request.getUri().getPath(), e);
-            return problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-                    "The request failed; quote invocation " + context.getInvocationId() + " when reporting it.", List.of());
+        try (Invocation ignored = Invocations.open(context)) { // still open in the catch blocks, for the problem documents
+            try {
+                return action.get();
+            } catch (ValidationException e) {
+                return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
+            } catch (MalformedBody e) {
+                return problem(request, HttpStatus.BAD_REQUEST, "Malformed JSON", e.getMessage(), List.of());
+            } catch (StoreException.BadContinuation e) {
+                return problem(request, HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
+                        List.of(new ValidationException.FieldError("continuation", e.getMessage())));
+            } catch (NotFoundException e) {
+                return problem(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
+            } catch (ConflictException e) {
+                return problem(request, HttpStatus.CONFLICT, "Conflict", e.getMessage(), List.of());
+            } catch (PreconditionFailedException e) {
+                return problem(request, HttpStatus.PRECONDITION_FAILED, "Precondition failed", e.getMessage(), List.of());
+            } catch (StoreException.Unavailable e) {
+                context.getLogger().log(Level.SEVERE, "Request failed, a dependency is down: " + request.getHttpMethod() + " "
+                        + request.getUri().getPath(), e);
+                return unavailable(request, context);
+            } catch (RuntimeException e) {
+                context.getLogger().log(Level.SEVERE, "Request failed: " + request.getHttpMethod() + " " + request.getUri().getPath(), e);
+                return problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                        "The request failed; quote invocation " + context.getInvocationId() + " when reporting it.", List.of());
+            }
         }
     }
 
@@ -110,6 +113,13 @@ final class Api {
      */
     static HttpResponseMessage asUser(HttpRequestMessage<?> request, ExecutionContext context, Authenticator authenticator, Role needed,
                                       Function<User, HttpResponseMessage> action) {
+        try (Invocation ignored = Invocations.open(context)) {
+            return authorized(request, context, authenticator, needed, action);
+        }
+    }
+
+    private static HttpResponseMessage authorized(HttpRequestMessage<?> request, ExecutionContext context, Authenticator authenticator,
+                                                  Role needed, Function<User, HttpResponseMessage> action) {
         User user;
         try {
             user = authenticator.authorize(name -> header(request, name), needed);
@@ -151,6 +161,10 @@ final class Api {
         problem.put("status", status.value());
         problem.put("detail", detail);
         problem.put("instance", request.getUri().getPath());
+        String invocationId = Invocation.currentId();
+        if (invocationId != null) {
+            problem.put("invocationId", invocationId); // what to quote when reporting it; the same id is on its log lines
+        }
         if (!errors.isEmpty()) {
             problem.put("errors", errors);
         }

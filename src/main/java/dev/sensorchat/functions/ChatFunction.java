@@ -13,6 +13,7 @@ import dev.sensorchat.AppContext;
 import dev.sensorchat.chat.ChatService;
 import dev.sensorchat.chat.channels.ChannelResponse;
 import dev.sensorchat.chat.channels.InboundRequest;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.storage.StoreException;
 import java.util.List;
 import java.util.Optional;
@@ -42,25 +43,27 @@ public final class ChatFunction {
                     route = "api/chat/{channel}") HttpRequestMessage<Optional<String>> request,
             @BindingName("channel") String channel,
             ExecutionContext context) {
-        try {
-            ChannelResponse response = chat.get().handle(channel, new InboundRequest(request.getHeaders(), request.getBody().orElse("")));
-            if (response.status() == 401) {
-                context.getLogger().warning(() -> "chat/" + channel + ": refused an unauthenticated delivery");
-            } else if (response.status() >= 500) {
-                context.getLogger().severe(() -> "chat/" + channel + ": answered " + response.status() + " for the platform to retry");
+        try (Invocation ignored = Invocations.open(context)) {
+            try {
+                ChannelResponse response = chat.get().handle(channel, new InboundRequest(request.getHeaders(), request.getBody().orElse("")));
+                if (response.status() == 401) {
+                    context.getLogger().warning(() -> "chat/" + channel + ": refused an unauthenticated delivery");
+                } else if (response.status() >= 500) {
+                    context.getLogger().severe(() -> "chat/" + channel + ": answered " + response.status() + " for the platform to retry");
+                }
+                HttpResponseMessage.Builder answer = request.createResponseBuilder(HttpStatus.valueOf(response.status()))
+                        .header("Content-Type", response.contentType());
+                response.headers().forEach(answer::header);
+                return answer.body(response.body()).build();
+            } catch (StoreException.Unavailable e) {
+                // The platform retries a 503: the message is answered once the store is back.
+                context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed, a dependency is down", e);
+                return Api.unavailable(request, context);
+            } catch (RuntimeException e) {
+                context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed", e);
+                return Api.problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                        "The message could not be handled; quote invocation " + context.getInvocationId() + ".", List.of());
             }
-            HttpResponseMessage.Builder answer = request.createResponseBuilder(HttpStatus.valueOf(response.status()))
-                    .header("Content-Type", response.contentType());
-            response.headers().forEach(answer::header);
-            return answer.body(response.body()).build();
-        } catch (StoreException.Unavailable e) {
-            // The platform retries a 503: the message is answered once the store is back.
-            context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed, a dependency is down", e);
-            return Api.unavailable(request, context);
-        } catch (RuntimeException e) {
-            context.getLogger().log(Level.SEVERE, "chat/" + channel + " failed", e);
-            return Api.problem(request, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-                    "The message could not be handled; quote invocation " + context.getInvocationId() + ".", List.of());
         }
     }
 }

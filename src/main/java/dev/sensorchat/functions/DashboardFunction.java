@@ -13,6 +13,7 @@ import dev.sensorchat.auth.AuthSettings;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.dashboard.StaticAssets;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.reports.ReportHtml;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -51,24 +52,26 @@ public final class DashboardFunction {
                     route = "{*path}") HttpRequestMessage<Optional<String>> request,
             @BindingName("path") String path,
             ExecutionContext context) {
-        Optional<StaticAssets.Asset> found = assets.get().find(path == null ? "/" : path);
-        if (found.isEmpty()) {
-            return Api.problem(request, HttpStatus.NOT_FOUND, "Not found", "Nothing is served at " + request.getUri().getPath() + ".", List.of());
+        try (Invocation ignored = Invocations.open(context)) {
+            Optional<StaticAssets.Asset> found = assets.get().find(path == null ? "/" : path);
+            if (found.isEmpty()) {
+                return Api.problem(request, HttpStatus.NOT_FOUND, "Not found", "Nothing is served at " + request.getUri().getPath() + ".", List.of());
+            }
+            StaticAssets.Asset asset = found.get();
+            HttpResponseMessage.Builder response;
+            if (Api.header(request, "If-None-Match").map(tags -> HttpResponses.holds(tags, asset.etag())).orElse(false)) {
+                response = request.createResponseBuilder(HttpStatus.NOT_MODIFIED);
+            } else {
+                response = request.createResponseBuilder(HttpStatus.OK).header("Content-Type", asset.contentType()).body(asset.content());
+            }
+            response.header("ETag", asset.etag())
+                    .header("Cache-Control", asset.immutable() ? "public, max-age=31536000, immutable" : "no-cache")
+                    .header("X-Content-Type-Options", "nosniff");
+            if (!asset.immutable()) {
+                response.header("Content-Security-Policy", contentSecurityPolicy()).header("Referrer-Policy", "no-referrer");
+            }
+            return response.build();
         }
-        StaticAssets.Asset asset = found.get();
-        HttpResponseMessage.Builder response;
-        if (Api.header(request, "If-None-Match").map(tags -> HttpResponses.holds(tags, asset.etag())).orElse(false)) {
-            response = request.createResponseBuilder(HttpStatus.NOT_MODIFIED);
-        } else {
-            response = request.createResponseBuilder(HttpStatus.OK).header("Content-Type", asset.contentType()).body(asset.content());
-        }
-        response.header("ETag", asset.etag())
-                .header("Cache-Control", asset.immutable() ? "public, max-age=31536000, immutable" : "no-cache")
-                .header("X-Content-Type-Options", "nosniff");
-        if (!asset.immutable()) {
-            response.header("Content-Security-Policy", contentSecurityPolicy()).header("Referrer-Policy", "no-referrer");
-        }
-        return response.build();
     }
 
     /** What the page needs to sign in: the provider, the page's own client id, and the API's scope. */

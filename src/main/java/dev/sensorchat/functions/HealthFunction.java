@@ -11,6 +11,7 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.health.HealthReport;
 import dev.sensorchat.health.HealthService;
+import dev.sensorchat.observability.Invocation;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,12 +33,14 @@ public final class HealthFunction {
             @HttpTrigger(name = "request", methods = {HttpMethod.GET, HttpMethod.HEAD}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "api/health") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        HealthReport report = health.get().check();
-        if (!report.healthy()) {
-            context.getLogger().warning(() -> "Unhealthy: " + report.dependencies());
+        try (Invocation ignored = Invocations.open(context)) {
+            HealthReport report = health.get().check();
+            if (!report.healthy()) {
+                context.getLogger().warning(() -> "Unhealthy: " + report.dependencies());
+            }
+            return HttpResponses.json(request, report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, report)
+                    .header("Cache-Control", "no-store")
+                    .build();
         }
-        return HttpResponses.json(request, report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, report)
-                .header("Cache-Control", "no-store")
-                .build();
     }
 }

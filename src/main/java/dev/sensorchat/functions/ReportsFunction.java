@@ -6,6 +6,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.reports.ReportService;
 import java.util.function.Supplier;
 
@@ -27,9 +28,11 @@ public final class ReportsFunction {
 
     @FunctionName("dailyReport")
     public void run(@TimerTrigger(name = "timer", schedule = "%REPORT_SCHEDULE%") String timerInfo, ExecutionContext context) {
-        boolean pastDue = isPastDue(timerInfo);
-        ReportService.DailyRun run = reports.get().runDaily(pastDue);
-        context.getLogger().info(() -> "dailyReport pastDue=" + pastDue + " built=" + run.built() + " present=" + run.present().size());
+        try (Invocation ignored = Invocations.open(context)) {
+            boolean pastDue = isPastDue(timerInfo);
+            ReportService.DailyRun run = reports.get().runDaily(pastDue);
+            context.getLogger().info(() -> "dailyReport pastDue=" + pastDue + " built=" + run.built() + " present=" + run.present().size());
+        }
     }
 
     /** The host sends {@code {"Schedule": ..., "ScheduleStatus": ..., "IsPastDue": true}} (the case varies by version). */

@@ -5,6 +5,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.blob.BlobStore;
+import dev.sensorchat.observability.Invocation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -33,8 +34,10 @@ public final class RetentionFunction {
 
     @FunctionName("retention")
     public void run(@TimerTrigger(name = "timer", schedule = "%RETENTION_SCHEDULE%") String timerInfo, ExecutionContext context) {
-        Duration lifetime = keep.get();
-        int deleted = deadLetters.get().deleteOlderThan("", clock.instant().minus(lifetime));
-        context.getLogger().info(() -> "retention deadLettersDeleted=" + deleted + " olderThanDays=" + lifetime.toDays());
+        try (Invocation ignored = Invocations.open(context)) {
+            Duration lifetime = keep.get();
+            int deleted = deadLetters.get().deleteOlderThan("", clock.instant().minus(lifetime));
+            context.getLogger().info(() -> "retention deadLettersDeleted=" + deleted + " olderThanDays=" + lifetime.toDays());
+        }
     }
 }

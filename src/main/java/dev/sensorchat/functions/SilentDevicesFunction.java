@@ -5,6 +5,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.devices.SilentDeviceCheck;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.stream.TelemetryStreams;
 import java.util.List;
 import java.util.function.Supplier;
@@ -31,16 +32,18 @@ public final class SilentDevicesFunction {
 
     @FunctionName("silentDevices")
     public void run(@TimerTrigger(name = "timer", schedule = "%SILENT_DEVICES_SCHEDULE%") String timerInfo, ExecutionContext context) {
-        List<String> settled = streams.get().settleAbandoned();
-        if (!settled.isEmpty()) {
-            context.getLogger().info(() -> "silentDevices settled abandoned streams " + settled);
-        }
-        SilentDeviceCheck checker = check.get();
-        SilentDeviceCheck.Result result = checker.run();
-        context.getLogger().info(() -> "silentDevices " + result.summary(checker.budget()));
-        if (result.failed() > 0) {
-            // The invocation fails, visibly; what was done stays done, and the next run retries the rest.
-            throw new IllegalStateException("silentDevices: " + result.failed() + " devices failed", result.firstFailure());
+        try (Invocation ignored = Invocations.open(context)) {
+            List<String> settled = streams.get().settleAbandoned();
+            if (!settled.isEmpty()) {
+                context.getLogger().info(() -> "silentDevices settled abandoned streams " + settled);
+            }
+            SilentDeviceCheck checker = check.get();
+            SilentDeviceCheck.Result result = checker.run();
+            context.getLogger().info(() -> "silentDevices " + result.summary(checker.budget()));
+            if (result.failed() > 0) {
+                // The invocation fails, visibly; what was done stays done, and the next run retries the rest.
+                throw new IllegalStateException("silentDevices: " + result.failed() + " devices failed", result.firstFailure());
+            }
         }
     }
 }

@@ -8,6 +8,9 @@ import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
+import dev.sensorchat.ingest.IngestMetrics;
+import dev.sensorchat.observability.Invocation;
+import dev.sensorchat.observability.StoreUsage;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 
 /**
  * Event Hubs → telemetry. A batch of events from one partition goes to
@@ -29,13 +33,15 @@ import java.util.function.Supplier;
 public final class TelemetryFunction {
 
     private final Supplier<EventHubBatchProcessor> processor;
+    private final Supplier<IngestMetrics> metrics;
 
     public TelemetryFunction() {
-        this(() -> AppContext.shared().eventHubBatches());
+        this(() -> AppContext.shared().eventHubBatches(), () -> AppContext.shared().ingestMetrics());
     }
 
-    TelemetryFunction(Supplier<EventHubBatchProcessor> processor) {
+    TelemetryFunction(Supplier<EventHubBatchProcessor> processor, Supplier<IngestMetrics> metrics) {
         this.processor = processor;
+        this.metrics = metrics;
     }
 
     @FunctionName("telemetry")
@@ -58,10 +64,19 @@ public final class TelemetryFunction {
                     properties.get("Offset") == null ? null : String.valueOf(properties.get("Offset")),
                     properties.get("PartitionKey") == null ? null : String.valueOf(properties.get("PartitionKey"))));
         }
-        EventHubBatchProcessor.Summary summary = processor.get().process(eventHub, partitionId, batch);
-        context.getLogger().info(() -> "telemetry partition=" + partitionId + " received=" + summary.received()
-                + " accepted=" + summary.accepted() + " deadLettered=" + summary.deadLettered()
-                + " readings=" + summary.readings() + " devices=" + summary.devices());
+        try (Invocation invocation = Invocations.open(context)) {
+            EventHubBatchProcessor.Summary summary;
+            try {
+                summary = processor.get().process(eventHub, partitionId, batch);
+            } catch (RuntimeException e) {
+                StoreUsage.Counts store = invocation.store().total();
+                context.getLogger().log(Level.SEVERE, "telemetry batch failed partition=" + partitionId + " received=" + events.length
+                        + " cosmosRequests=" + store.requests() + " error=" + e.getClass().getSimpleName() + ": the batch is retried", e);
+                throw e;
+            }
+            context.getLogger().info(summary::logLine);
+            metrics.get().record(summary);
+        }
     }
 
     /** The host passes numbers as JSON numbers or strings, depending on the worker version. */

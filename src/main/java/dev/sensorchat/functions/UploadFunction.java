@@ -11,6 +11,7 @@ import dev.sensorchat.AppContext;
 import dev.sensorchat.blob.BlobNames;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.ingest.UploadProcessor;
+import dev.sensorchat.observability.Invocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,31 +42,35 @@ public final class UploadFunction {
             @BlobTrigger(name = "blob", path = "%UPLOADS_CONTAINER%/{name}", connection = "DataStorage", source = "EventGrid")
                     BlobClient blob,
             ExecutionContext context) {
-        String name = blob.getBlobName();
-        if (UploadProcessor.isReceipt(name)) {
-            return; // our own receipts land in the same container
+        try (Invocation invocation = Invocations.open(context)) {
+            String name = blob.getBlobName();
+            if (UploadProcessor.isReceipt(name)) {
+                return; // our own receipts land in the same container
+            }
+            try {
+                BlobNames.requireValidBlob(name);
+            } catch (IllegalArgumentException e) {
+                String letter = processor.get().rejectName(blob.getContainerName(), name, e.getMessage());
+                context.getLogger().severe(() -> "upload not processed: its name breaks the naming rules; rename it to "
+                        + "'/'-separated segments of letters, digits and ._:=- (dead letter " + letter + ")");
+                return;
+            }
+            BlobProperties properties = blob.getProperties();
+            UploadProcessor.Upload upload = new UploadProcessor.Upload(name, properties.getETag(), properties.getLastModified().toInstant());
+            // Read exactly the version that triggered us; if it is replaced meanwhile, the new version triggers again.
+            BlobInputStreamOptions options = new BlobInputStreamOptions()
+                    .setRequestConditions(new BlobRequestConditions().setIfMatch(upload.etag()));
+            UploadProcessor.Outcome outcome;
+            try (InputStream content = blob.openInputStream(options)) {
+                outcome = processor.get().process(upload, content, containers.apply(blob.getContainerName()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            context.getLogger().info(() -> "upload " + name + (outcome.alreadyProcessed() ? " already processed" : "")
+                    + " lines=" + outcome.lines() + " accepted=" + outcome.accepted() + " rejected=" + outcome.rejected()
+                    + (outcome.error() == null ? "" : " error=" + outcome.error()) + " receipt=" + outcome.receiptName()
+                    + " cosmosRequests=" + invocation.store().total().requests()
+                    + " cosmosRuCharged=" + String.format(java.util.Locale.ROOT, "%.2f", invocation.store().total().chargedRu()));
         }
-        try {
-            BlobNames.requireValidBlob(name);
-        } catch (IllegalArgumentException e) {
-            String letter = processor.get().rejectName(blob.getContainerName(), name, e.getMessage());
-            context.getLogger().severe(() -> "upload not processed: its name breaks the naming rules; rename it to "
-                    + "'/'-separated segments of letters, digits and ._:=- (dead letter " + letter + ")");
-            return;
-        }
-        BlobProperties properties = blob.getProperties();
-        UploadProcessor.Upload upload = new UploadProcessor.Upload(name, properties.getETag(), properties.getLastModified().toInstant());
-        // Read exactly the version that triggered us; if it is replaced meanwhile, the new version triggers again.
-        BlobInputStreamOptions options = new BlobInputStreamOptions()
-                .setRequestConditions(new BlobRequestConditions().setIfMatch(upload.etag()));
-        UploadProcessor.Outcome outcome;
-        try (InputStream content = blob.openInputStream(options)) {
-            outcome = processor.get().process(upload, content, containers.apply(blob.getContainerName()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        context.getLogger().info(() -> "upload " + name + (outcome.alreadyProcessed() ? " already processed" : "")
-                + " lines=" + outcome.lines() + " accepted=" + outcome.accepted() + " rejected=" + outcome.rejected()
-                + (outcome.error() == null ? "" : " error=" + outcome.error()) + " receipt=" + outcome.receiptName());
     }
 }

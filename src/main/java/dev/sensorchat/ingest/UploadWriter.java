@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
  * Writes uploaded files (devices catching up) into the same read model the live streams write:
@@ -51,10 +51,10 @@ public final class UploadWriter {
     private final StreamStore alerts;
     private final RuleCatalog rules;
     private final Retention retention;
-    private final ExecutorService executor;
+    private final Executor executor;
 
     public UploadWriter(CosmosStore<MinuteWindows> minutes, CosmosStore<WindowDocument> hours, DeviceRegistry devices,
-                        StreamStore alerts, RuleCatalog rules, Retention retention, ExecutorService executor) {
+                        StreamStore alerts, RuleCatalog rules, Retention retention, Executor executor) {
         this.minutes = minutes;
         this.hours = hours;
         this.devices = devices;

@@ -1,5 +1,6 @@
 package dev.sensorchat.storage;
 
+import dev.sensorchat.observability.Invocation;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * What the app asked of its document stores, per container: requests, documents read and
  * written, bytes sent and received, and request units, both as charged (when the server reports a
  * charge) and as modelled by {@link RequestUnits} from the document sizes. Counted at the store
- * boundary ({@link MeteredContainer}), so it covers every caller.
+ * boundary ({@link MeteredContainer}), so it covers every caller. Requests made for a function
+ * invocation are also counted in its {@link Invocation#store()}.
  */
 public final class StoreMeter {
 
@@ -51,6 +53,7 @@ public final class StoreMeter {
     private final Map<String, Tally> containers = new ConcurrentHashMap<>();
 
     void request(String container, double modelled, double charged) {
+        Invocation.current().ifPresent(invocation -> invocation.store().request(container, modelled, charged));
         Tally tally = tally(container);
         tally.requests.increment();
         tally.modelledRu.add(modelled);
@@ -64,6 +67,7 @@ public final class StoreMeter {
     }
 
     void write(String container, int documents, long bytes) {
+        Invocation.current().ifPresent(invocation -> invocation.store().write(container, documents, bytes));
         Tally tally = tally(container);
         tally.writes.add(documents);
         tally.writeBytes.add(bytes);

@@ -5,6 +5,7 @@ import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleEvaluator;
 import dev.sensorchat.alerts.RuleState;
 import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.telemetry.MetricStats;
 import dev.sensorchat.telemetry.MinuteWindows;
 import dev.sensorchat.telemetry.Reading;
@@ -63,8 +64,9 @@ public final class StreamProcessor {
      *
      * @param applied events new to the stream; the others were applied before
      * @param devices devices those events came from
+     * @param alertsOpened alerts this batch opened (a replay that finds them open opens none)
      */
-    public record Outcome(int applied, int skipped, int devices, boolean committed, int recoveries) {
+    public record Outcome(int applied, int skipped, int devices, boolean committed, int recoveries, int alertsOpened) {
     }
 
     private final String stream;
@@ -78,6 +80,7 @@ public final class StreamProcessor {
     /** Counts a batch's devices without a set: each device remembers the batch it was last seen in. */
     private long batchStamp;
     private int batchDevices;
+    private int alertsOpened;
 
     public StreamProcessor(String stream, StreamStore store, Rules.Source rules, StreamSettings settings, Executor writers) {
         this.stream = stream;
@@ -104,12 +107,13 @@ public final class StreamProcessor {
     public synchronized Outcome process(List<StreamEvent> events, long last) {
         int attemptsLeft = MAX_COMMIT_ATTEMPTS;
         int recoveredBefore = recoveries;
+        alertsOpened = 0;
         while (true) {
             try {
                 ensureState();
                 drainAlerts();
                 if (last <= state.applied) {
-                    return new Outcome(0, events.size(), 0, false, recoveries - recoveredBefore);
+                    return new Outcome(0, events.size(), 0, false, recoveries - recoveredBefore, alertsOpened);
                 }
                 Rules current = rules.current();
                 saveRules(current);
@@ -133,7 +137,7 @@ public final class StreamProcessor {
                 flush(false);
                 maybeCheckpoint(false);
                 return new Outcome(content.events().size(), events.size() - content.events().size(), batchDevices, true,
-                        recoveries - recoveredBefore);
+                        recoveries - recoveredBefore, alertsOpened);
             } catch (RuntimeException e) {
                 state = null; // whatever this state held that is not in the store is rebuilt from the log
                 throw e;
@@ -461,7 +465,10 @@ public final class StreamProcessor {
 
     private void drainAlerts() {
         while (!state.pendingAlerts.isEmpty()) {
-            AlertWrites.write(store, state.pendingAlerts.get(0));
+            AlertWrites.Effect effect = state.pendingAlerts.get(0);
+            if (AlertWrites.write(store, effect) && effect instanceof AlertWrites.Open) {
+                alertsOpened++;
+            }
             state.pendingAlerts.remove(0);
         }
     }
@@ -863,7 +870,7 @@ public final class StreamProcessor {
             state.eventsSinceCheckpoint = 0;
         } catch (StreamStore.Conflict e) {
             // Another instance checkpointed this stream: it owns it now. Rebuild before the next batch.
-            LOG.info(() -> "stream " + stream + ": checkpoint taken over by another instance");
+            Invocation.logger(LOG).info(() -> "stream " + stream + ": checkpoint taken over by another instance");
             state = null;
         }
     }
@@ -942,7 +949,7 @@ public final class StreamProcessor {
             state.shardDirty[shard] = state.shardDirty[shard] || replayed > 0;
         }
         int replayedSegments = replayed;
-        LOG.log(Level.INFO, () -> "stream " + stream + ": recovered at position " + state.applied + " from "
+        Invocation.logger(LOG).log(Level.INFO, () -> "stream " + stream + ": recovered at position " + state.applied + " from "
                 + (head == null ? "no checkpoint" : "checkpoint " + head.applied()) + " and " + replayedSegments + " segments");
     }
 

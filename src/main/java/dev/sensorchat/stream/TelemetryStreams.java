@@ -1,5 +1,6 @@
 package dev.sensorchat.stream;
 
+import dev.sensorchat.observability.Invocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,11 +101,11 @@ public final class TelemetryStreams implements AutoCloseable {
             StreamProcessor processor = processor(stream);
             try {
                 processor.settle();
-                LOG.info(() -> "stream " + stream + " settled: its last owner left part of it out of the read model");
+                Invocation.logger(LOG).info(() -> "stream " + stream + " settled: its last owner left part of it out of the read model");
                 settled.add(stream);
             } catch (RuntimeException e) {
                 // The log still has it all: the next sweep (or the partition's next owner) tries again.
-                LOG.log(Level.WARNING, "stream " + stream + " not settled: " + e.getMessage(), e);
+                Invocation.logger(LOG).log(Level.WARNING, "stream " + stream + " not settled: " + e.getMessage(), e);
             } finally {
                 lastLook.remove(stream);
                 if (!lastBatch.containsKey(stream)) {
@@ -154,7 +155,7 @@ public final class TelemetryStreams implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // The batch is committed; the next one registers the stream.
-            LOG.log(Level.WARNING, "stream " + stream + " not added to the stream index: " + e.getMessage(), e);
+            Invocation.logger(LOG).log(Level.WARNING, "stream " + stream + " not added to the stream index: " + e.getMessage(), e);
         }
     }
 
@@ -224,7 +225,7 @@ public final class TelemetryStreams implements AutoCloseable {
                 processor.flushIdle();
             } catch (RuntimeException e) {
                 // The next batch (or sweep) rebuilds the state from the store and writes it then.
-                LOG.log(Level.WARNING, "idle flush of stream " + stream + " failed: " + e.getMessage(), e);
+                Invocation.logger(LOG).log(Level.WARNING, "idle flush of stream " + stream + " failed: " + e.getMessage(), e);
             }
         });
     }

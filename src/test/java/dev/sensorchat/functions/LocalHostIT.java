@@ -72,6 +72,9 @@ class LocalHostIT {
         }
     }
 
+    /** What the host printed after it was ready. */
+    private final List<String> hostLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @BeforeAll
     void start(LocalAzure azure) throws Exception {
         dir = Files.createTempDirectory("localhost-it");
@@ -96,7 +99,7 @@ class LocalHostIT {
             }
         }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("SENSORCHAT_LOCALHOST_READY")), String.join("\n", lines));
-        Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
+        Thread drain = new Thread(() -> out.lines().forEach(hostLog::add));
         drain.setDaemon(true);
         drain.start();
     }
@@ -259,6 +262,75 @@ class LocalHostIT {
         assertEquals(3, letters.get("latest").size());
         assertTrue(letters.get("latest").get(0).has("reason") && letters.get("latest").get(0).has("body"), letters.get("latest").get(0)::toString);
         assertEquals(401, send("GET", "/admin/deadletters", FUNCTION_KEY, null).statusCode(), "admin needs the master key");
+    }
+
+    /**
+     * Telemetry reports itself: each batch a log line of fields tied to its invocation, and
+     * /admin/status, from the app's metrics, answers how far behind each partition is, how many
+     * events were rejected and why, and what an event costs in request units.
+     */
+    @Test
+    void telemetryBatchesAreLoggedWithTheirInvocationAndCountedInTheStatus() throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String good = "{\"deviceId\":\"obs-" + run + "\",\"ts\":\"" + java.time.Instant.now().minusSeconds(5) + "\",\"metrics\":{\"temperature\":21.5}}";
+        String events = good + "\n{\"deviceId\":\"obs-" + run + "\",\"metrics\":{}}\nnot json at all\n";
+        JsonNode before = Json.MAPPER.readTree(send("GET", "/admin/status", MASTER_KEY, null).body()).get("telemetry");
+        HttpResponse<String> published = send("POST", "/admin/eventhubs/telemetry?partitionKey=obs-" + run, MASTER_KEY, events);
+        assertEquals(202, published.statusCode(), published.body());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode status;
+        while ((status = Json.MAPPER.readTree(send("GET", "/admin/status", MASTER_KEY, null).body())).get("telemetry").get("events")
+                .get("received").asLong() < before.get("events").get("received").asLong() + 3) {
+            assertTrue(System.nanoTime() < deadline, "the batch was counted: " + status.get("telemetry"));
+            Thread.sleep(100);
+        }
+        JsonNode telemetry = status.get("telemetry");
+        assertEquals(before.get("events").get("accepted").asLong() + 1, telemetry.get("events").get("accepted").asLong(), telemetry::toString);
+        assertEquals(before.get("events").get("deadLettered").asLong() + 2, telemetry.get("events").get("deadLettered").asLong());
+        assertEquals(before.path("rejectedByReason").path("invalid_json").asLong() + 1, telemetry.get("rejectedByReason").get("invalid_json").asLong(),
+                telemetry::toString);
+        long byReason = 0;
+        for (JsonNode count : telemetry.get("rejectedByReason")) {
+            byReason += count.asLong();
+        }
+        assertEquals(telemetry.get("events").get("deadLettered").asLong(), byReason, "every rejection has its reason");
+        assertTrue(telemetry.get("cosmos").get("modelledRuPerEvent").asDouble() > 0, telemetry::toString);
+        assertTrue(telemetry.get("cosmos").get("chargedRuPerEvent").asDouble() > 0, "the server's charge, nominal here: " + telemetry);
+        assertTrue(telemetry.get("partitions").size() > 0 && telemetry.get("partitions").elements().next().get("batches").asLong() > 0,
+                telemetry::toString);
+        JsonNode hubPartitions = status.get("functions").get("telemetry").get("eventHub").get("partitions");
+        assertEquals(4, hubPartitions.size(), hubPartitions::toString);
+        hubPartitions.forEach(partition -> assertTrue(partition.has("backlog") && partition.has("oldestWaitingMs"), partition::toString));
+
+        // The batch's line: its fields, and the invocation the host ran it as.
+        String line = awaitLogLine(l -> l.contains("telemetry batch ") && l.contains("received=3 ") && l.contains("rejected.invalid_json=1"));
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("invocationId=([0-9a-f-]{36})").matcher(line);
+        assertTrue(id.find(), line);
+        assertTrue(line.contains(" accepted=1 ") && line.contains(" deadLettered=2 ") && line.contains(" lagMs=") && line.contains(" cosmosRuCharged="), line);
+        awaitLogLine(l -> l.contains("Executed 'Functions.telemetry' (Succeeded, Id=" + id.group(1)));
+    }
+
+    @Test
+    void aProblemDocumentNamesTheInvocationTheHostLogged() throws Exception {
+        HttpResponse<String> missing = send("GET", "/api/devices/no-such-device-" + System.nanoTime(), FUNCTION_KEY, null);
+        assertEquals(404, missing.statusCode(), missing.body());
+        String invocationId = Json.MAPPER.readTree(missing.body()).path("invocationId").asText();
+        assertTrue(invocationId.matches("[0-9a-f-]{36}"), missing.body());
+        awaitLogLine(l -> l.contains("Id=" + invocationId));
+    }
+
+    private String awaitLogLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : hostLog) {
+                if (wanted.test(line)) {
+                    return line;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such line in the host's log; its last lines:\n"
+                + String.join("\n", hostLog.subList(Math.max(0, hostLog.size() - 30), hostLog.size())));
     }
 
     @Test

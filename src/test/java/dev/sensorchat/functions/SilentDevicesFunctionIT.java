@@ -44,7 +44,7 @@ class SilentDevicesFunctionIT {
         settings.put(AppContext.SILENT_DEVICES_MAX_PER_RUN, "2"); // small, so a backlog takes several runs
         clock = new TestClock(NOW);
         app = new AppContext(new AppSettings(settings), clock);
-        telemetry = new TelemetryFunction(app::eventHubBatches);
+        telemetry = new TelemetryFunction(app::eventHubBatches, app::ingestMetrics);
         silentDevices = new SilentDevicesFunction(app::telemetryStreams, app::silentDeviceCheck);
     }
 

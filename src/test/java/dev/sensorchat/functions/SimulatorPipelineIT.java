@@ -96,7 +96,7 @@ class SimulatorPipelineIT {
 
         // Shape the stream as Event Hubs delivers it: partitioned by device, sequence numbers per
         // partition, enqueued when sent (the simulated clock), in batches of up to 100.
-        TelemetryFunction function = new TelemetryFunction(app::eventHubBatches);
+        TelemetryFunction function = new TelemetryFunction(app::eventHubBatches, app::ingestMetrics);
         Map<Integer, List<String>> partitions = new TreeMap<>();
         Map<Integer, List<Instant>> enqueued = new TreeMap<>();
         long clock = 0;

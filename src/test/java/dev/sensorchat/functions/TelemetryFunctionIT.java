@@ -73,7 +73,7 @@ class TelemetryFunctionIT {
                 AppContext.TELEMETRY_IDLE_FLUSH_SECONDS, "3600", AppContext.COSMOS_DATABASE, app.settings().get(AppContext.COSMOS_DATABASE, null)));
         app.rules().create(json(TelemetryScenario.RULE_JSON));
         scenario = TelemetryScenario.generate(DEVICES, 42);
-        TelemetryFunction function = new TelemetryFunction(app::eventHubBatches);
+        TelemetryFunction function = new TelemetryFunction(app::eventHubBatches, app::ingestMetrics);
         Random random = new Random(7);
 
         for (int partition = 0; partition < TelemetryScenario.PARTITIONS - 1; partition++) {
@@ -82,7 +82,7 @@ class TelemetryFunctionIT {
         // The last partition is delivered by two instances at once, cut into batches differently,
         // as happens while a partition moves during a rebalance.
         List<TelemetryScenario.Event> contested = scenario.partitions.get(TelemetryScenario.PARTITIONS - 1);
-        TelemetryFunction other = new TelemetryFunction(secondInstance::eventHubBatches);
+        TelemetryFunction other = new TelemetryFunction(secondInstance::eventHubBatches, secondInstance::ingestMetrics);
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> deliverInBatches(function, contested, 7));
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> deliverInBatches(other, contested, 11));
         CompletableFuture.allOf(first, second).join();

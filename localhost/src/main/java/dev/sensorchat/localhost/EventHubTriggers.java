@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +114,12 @@ final class EventHubTriggers implements AutoCloseable {
 
     Optional<ConsumerStats> stats(String function) {
         return Optional.ofNullable(consumerByFunction.get(function)).map(EventHubConsumer::stats);
+    }
+
+    /** Per partition of the function's hub: events not yet checkpointed and how long the oldest has waited. */
+    Map<String, EventHubConsumer.Lag> lag(String function, Instant now) {
+        EventHubConsumer consumer = consumerByFunction.get(function);
+        return consumer == null ? Map.of() : consumer.lag(now);
     }
 
     /** Whether every consumer has delivered everything published so far. */

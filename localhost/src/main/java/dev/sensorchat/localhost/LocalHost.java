@@ -65,6 +65,9 @@ public final class LocalHost implements AutoCloseable {
     private final PrintStream log;
     private final String routePrefix;
     private final long maxRequestBytes;
+    private final Clock clock;
+    /** Before the app's classes load: the app records its metrics on the global this sets. */
+    private final LocalMetrics metrics = LocalMetrics.install();
 
     static {
         // The JDK server does not set TCP_NODELAY by default: with Nagle's algorithm and delayed
@@ -76,6 +79,7 @@ public final class LocalHost implements AutoCloseable {
     private LocalHost(Path appDir, HostSettings settings, Path stateDir, Clock clock, PrintStream log) throws IOException {
         this.settings = settings;
         this.log = log;
+        this.clock = clock;
         JsonNode hostJson = JSON.readTree(appDir.resolve("host.json").toFile());
         this.routePrefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
         this.maxRequestBytes = settings.get("LOCALHOST_MAX_REQUEST_BYTES").map(Long::parseLong).orElse(DEFAULT_MAX_REQUEST_BYTES);
@@ -362,11 +366,16 @@ public final class LocalHost implements AutoCloseable {
             Map<String, Object> status = new LinkedHashMap<>();
             for (FunctionDefinition function : functions) {
                 Map<String, Object> view = invoker.stats().get(function.name()).view(function.triggerType());
-                eventHubs.stats(function.name()).ifPresent(consumer -> view.put("eventHub", consumer));
+                eventHubs.stats(function.name()).ifPresent(consumer -> {
+                    Map<String, Object> hub = JSON.convertValue(consumer, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                    hub.put("partitions", eventHubs.lag(function.name(), clock.instant()));
+                    view.put("eventHub", hub);
+                });
                 status.put(function.name(), view);
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("functions", status);
+            body.put("telemetry", TelemetryStatus.view(metrics.points()));
             body.put("process", ProcessStats.view());
             send(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
             return;

@@ -1,6 +1,7 @@
 package dev.sensorchat.localhost.eventhubs;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -201,6 +202,31 @@ public final class EventHubConsumer implements AutoCloseable {
             loops.forEach(loop -> positions.put(loop.partitionId, loop.position));
         }
         return positions;
+    }
+
+    /**
+     * How far behind each partition is: events published but not yet checkpointed, and the age of
+     * the oldest of them (0 when caught up), as {@code now} sees it.
+     */
+    public Map<String, Lag> lag(Instant now) {
+        Map<String, Lag> lag = new LinkedHashMap<>();
+        if (started) {
+            for (PartitionLoop loop : loops) {
+                long position = loop.position;
+                long backlog = Math.max(0, hub.nextSequenceNumber(loop.partitionId) - position);
+                long ageMs = 0;
+                if (backlog > 0) {
+                    List<EventRecord> oldest = hub.read(loop.partitionId, position, 1);
+                    ageMs = oldest.isEmpty() ? 0 : Math.max(0, Duration.between(oldest.get(0).enqueuedTime(), now).toMillis());
+                }
+                lag.put(loop.partitionId, new Lag(backlog, ageMs));
+            }
+        }
+        return lag;
+    }
+
+    /** One partition's lag: events not yet checkpointed, and how long the oldest of them has waited. */
+    public record Lag(long backlog, long oldestWaitingMs) {
     }
 
     public ConsumerStats stats() {

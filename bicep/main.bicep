@@ -225,6 +225,9 @@ var appSettings = union({
   AzureWebJobsStorage__clientId: identitySettings.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identitySettings.clientId};Authorization=AAD'
+  // The Java agent collects the app's OpenTelemetry metrics into customMetrics; the README's
+  // queries read the host's traces, which do not depend on it (ApplicationInsights-Java#4712)
+  APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
   JAVA_ENABLE_SDK_TYPES: 'true'
 
   // Connections of the app, identity-based

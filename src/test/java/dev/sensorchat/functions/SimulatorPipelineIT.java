@@ -120,7 +120,8 @@ class SimulatorPipelineIT {
                 TestExecutionContext context = new TestExecutionContext("telemetry");
                 function.run(bodies.subList(from, to).toArray(String[]::new),
                         Map.of("PartitionId", String.valueOf(partition.getKey()), "EventHubName", "telemetry"), properties, context);
-                deadLettered += Integer.parseInt(context.loggedMessages().get(0).replaceAll(".*deadLettered=(\\d+).*", "$1"));
+                String batchLine = context.loggedMessages().stream().filter(line -> line.startsWith("telemetry batch ")).findFirst().orElseThrow();
+                deadLettered += Integer.parseInt(batchLine.replaceAll(".*deadLettered=(\\d+).*", "$1"));
             }
         }
 

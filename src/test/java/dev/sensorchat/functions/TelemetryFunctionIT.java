@@ -302,8 +302,10 @@ class TelemetryFunctionIT {
     void everyInvocationLoggedItsCounts() {
         int deadLettered = 0;
         for (TestExecutionContext context : invocations) {
-            String line = context.loggedMessages().stream().filter(m -> m.startsWith("telemetry partition=")).findFirst().orElseThrow();
-            assertTrue(line.matches("telemetry partition=\\d received=\\d+ accepted=\\d+ deadLettered=\\d+ readings=\\d+ devices=\\d+"), line);
+            String line = context.loggedMessages().stream().filter(m -> m.startsWith("telemetry batch ")).findFirst().orElseThrow();
+            assertTrue(line.matches("telemetry batch partition=\\d received=\\d+ accepted=\\d+ deadLettered=\\d+( rejected\\.[a-z0-9_]+=\\d+)* "
+                    + "readings=\\d+ devices=\\d+ alertsOpened=\\d+ windowsWritten=\\d+ cosmosRequests=\\d+ cosmosWrites=\\d+ "
+                    + "cosmosRuCharged=[0-9.]+ cosmosRuModelled=[0-9.]+ durationMs=\\d+ lagMs=\\d+"), line);
             deadLettered += Integer.parseInt(line.replaceAll(".*deadLettered=(\\d+).*", "$1"));
         }
         assertTrue(deadLettered >= 12, "every bad event was counted when it was dead-lettered");

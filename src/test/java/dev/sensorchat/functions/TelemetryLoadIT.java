@@ -114,13 +114,16 @@ class TelemetryLoadIT {
         assertEquals(0, telemetry.path("failures").asLong(), telemetry::toString);
         assertEquals(0, telemetry.path("eventHub").path("expiredEvents").asLong(), telemetry::toString);
         SimulatorPipelineIT.assertMinuteWindowsEqual(app, truth);
+        // The app's own account of the run (its metrics, as /admin/status shows them) agrees with the hub's.
+        JsonNode counted = host.status().get("telemetry");
+        assertEquals(telemetry.path("eventHub").path("deliveredEvents").asLong(), counted.get("events").get("received").asLong(), counted::toString);
 
         List<Sample> warm = samples.stream().filter(s -> s.seconds() >= WARM_UP_SECONDS).toList();
         assertTrue(warm.size() >= 3, "enough samples after the warm-up: " + samples);
         long firstWarm = warm.get(0).heapAfterGc();
         long peakWarm = warm.stream().mapToLong(Sample::heapAfterGc).max().orElseThrow();
         double slopeMbPerMinute = slope(warm) * 60 / (1 << 20);
-        String report = report(summary, samples, sendingSeconds, caughtUpSeconds, last, firstWarm, peakWarm, slopeMbPerMinute);
+        String report = report(summary, samples, sendingSeconds, caughtUpSeconds, last, firstWarm, peakWarm, slopeMbPerMinute, counted);
         System.out.print(report);
         Files.writeString(Path.of("target", "telemetry-load.txt"), report);
 
@@ -170,7 +173,7 @@ class TelemetryLoadIT {
     }
 
     private static String report(JsonNode summary, List<Sample> samples, double sendingSeconds, double caughtUpSeconds, Sample last,
-            long firstWarm, long peakWarm, double slopeMbPerMinute) {
+            long firstWarm, long peakWarm, double slopeMbPerMinute, JsonNode counted) {
         StringBuilder out = new StringBuilder();
         long acknowledged = summary.get("acknowledged").asLong();
         out.append(String.format(Locale.ROOT, "TelemetryLoadIT: %d devices at 1 Hz for %d min through the local host%n", DEVICES, MINUTES));
@@ -178,6 +181,12 @@ class TelemetryLoadIT {
                 acknowledged, sendingSeconds, acknowledged / sendingSeconds, caughtUpSeconds - sendingSeconds));
         out.append(String.format(Locale.ROOT, "  host worker CPU %.1f s in all, %.2f ms per event%n", last.cpuSeconds(),
                 1000 * last.cpuSeconds() / Math.max(1, last.delivered())));
+        long received = counted.get("events").get("received").asLong();
+        long batches = counted.get("batches").asLong();
+        out.append(String.format(Locale.ROOT, "  %,d batches (%.0f events each), %.2f ms of function time per event (the batches' durations), "
+                        + "%.3f RU per event modelled%n", batches, (double) received / Math.max(1, batches),
+                counted.get("batchDurationMs").get("total").asDouble() / Math.max(1, received),
+                counted.get("cosmos").get("modelledRuPerEvent").asDouble()));
         out.append(String.format(Locale.ROOT, "  heap after full GC once warm: first %.1f MB, peak %.1f MB, trend %+.2f MB/min%n",
                 mb(firstWarm), mb(peakWarm), slopeMbPerMinute));
         out.append("  samples (s, heap after GC MB, delivered, backlog):");

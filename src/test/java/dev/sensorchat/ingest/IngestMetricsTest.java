@@ -49,7 +49,7 @@ class IngestMetricsTest {
         assertEquals("telemetry batch partition=2 received=500 accepted=497 deadLettered=3 rejected.invalid_json=2 rejected.timestamp_too_old=1 "
                 + "readings=497 devices=120 alertsOpened=1 windowsWritten=14 cosmosRequests=16 cosmosWrites=15 cosmosRuCharged=16.00 cosmosRuModelled=80.50 "
                 + "durationMs=37 lagMs=1250", line);
-        assertTrue(line.matches("telemetry batch( [A-Za-z._]+=[^ =]+)+"), "key=value pairs, nothing else: " + line);
+        assertTrue(line.matches("telemetry batch( [A-Za-z0-9._]+=[^ =]+)+"), "key=value pairs, nothing else: " + line);
     }
 
     private static double sum(java.util.Collection<MetricData> all, String name, Attributes attributes) {

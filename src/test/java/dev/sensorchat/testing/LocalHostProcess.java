@@ -33,12 +33,19 @@ public final class LocalHostProcess implements AutoCloseable {
     private final Path settingsFile;
     private final Path state;
     private final String masterKey;
+    private final Path app;
     private Process process;
     private int port;
     private int starts;
 
     /** Writes {@code local.settings.json} with these values into {@code dir}; starts nothing yet. */
     public LocalHostProcess(Path dir, Map<String, String> values, String masterKey) throws IOException {
+        this(dir, values, masterKey, Path.of(System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat")));
+    }
+
+    /** The same, for the packaged app in {@code app} (another app than this project's, for a benchmark's peer). */
+    public LocalHostProcess(Path dir, Map<String, String> values, String masterKey, Path app) throws IOException {
+        this.app = app;
         this.dir = dir;
         this.state = dir.resolve("state");
         this.masterKey = masterKey;
@@ -74,11 +81,16 @@ public final class LocalHostProcess implements AutoCloseable {
 
     /** The command that starts the host; the localhost module's classpath comes from its build. */
     public static List<String> command(Path settings, Path state, int port) throws IOException {
+        return command(Path.of(System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat")), settings, state, port);
+    }
+
+    /** The command that starts the host on the packaged app in {@code app}. */
+    public static List<String> command(Path app, Path settings, Path state, int port) throws IOException {
         Path localhost = Path.of(System.getProperty("sensorchat.localhost.dir", "localhost"));
         String classpath = localhost.resolve("target/classes") + java.io.File.pathSeparator
                 + Files.readString(localhost.resolve("target/classpath.txt")).strip();
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.sensorchat.localhost.LocalHostCli", "--app", System.getProperty("sensorchat.functionApp.dir", "target/azure-functions/sensorchat"),
+                "dev.sensorchat.localhost.LocalHostCli", "--app", app.toString(),
                 "--settings", settings.toString(), "--state", state.toString(), "--port", Integer.toString(port));
     }
 
@@ -88,12 +100,16 @@ public final class LocalHostProcess implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path log = dir.resolve("host-" + ++starts + ".log");
-        process = new ProcessBuilder(command(settingsFile, state, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command(app, settingsFile, state, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("SENSORCHAT_LOCALHOST_READY")) {
             assertTrue(process.isAlive() && System.nanoTime() < deadline, "the host started: " + Files.readString(log));
             Thread.sleep(200);
         }
+    }
+
+    public Path settingsFile() {
+        return settingsFile;
     }
 
     public Path state() {

@@ -81,8 +81,45 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--seed", description = "workload seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--only", description = "p1 or p2; both when absent")
+    @Option(names = "--only", description = "p1 or p2 (P2 includes the cost model); both when absent")
     String only;
+
+    @Option(names = "--fleet-events-per-second", description = "cost model: the reference load, also shown at 10x (default: ${DEFAULT-VALUE})")
+    double fleetRate = 1000;
+
+    @Option(names = "--active-ms-per-event", description = "cost model: function time an event keeps an instance busy; "
+            + "measured through the local host (README) (default: ${DEFAULT-VALUE})")
+    double activeMsPerEvent = 0.25;
+
+    @Option(names = "--checkpoint-every", description = "cost model: batches per Event Hubs checkpoint, host.json batchCheckpointFrequency (default: ${DEFAULT-VALUE})")
+    int checkpointEvery = 10;
+
+    @Option(names = "--instance-memory-gb", description = "cost model: Flex Consumption instance memory, as bicep/ deploys it (default: ${DEFAULT-VALUE})")
+    double instanceMemoryGb = 2;
+
+    @Option(names = "--ru-headroom", description = "cost model: provisioned RU/s over the mean need (default: ${DEFAULT-VALUE})")
+    double ruHeadroom = 1.5;
+
+    @Option(names = "--price-ru", description = "cost model: Cosmos DB serverless, dollars per million RU (default: ${DEFAULT-VALUE})")
+    double priceRu = CostModel.Prices.LIST.cosmosServerlessRu() * 1e6;
+
+    @Option(names = "--price-100rus-hour", description = "cost model: Cosmos DB provisioned, dollars per 100 RU/s an hour (default: ${DEFAULT-VALUE})")
+    double price100RusHour = CostModel.Prices.LIST.cosmosProvisioned100RuHour();
+
+    @Option(names = "--price-gb-second", description = "cost model: Functions Flex Consumption on demand, dollars per GB-s (default: ${DEFAULT-VALUE})")
+    double priceGbSecond = CostModel.Prices.LIST.functionsGbSecond();
+
+    @Option(names = "--price-executions", description = "cost model: Functions Flex Consumption, dollars per million executions (default: ${DEFAULT-VALUE})")
+    double priceExecutions = CostModel.Prices.LIST.functionsExecution() * 1e6;
+
+    @Option(names = "--price-ingress", description = "cost model: Event Hubs Standard, dollars per million ingress events (default: ${DEFAULT-VALUE})")
+    double priceIngress = CostModel.Prices.LIST.eventHubsIngressEvent() * 1e6;
+
+    @Option(names = "--price-tu-hour", description = "cost model: Event Hubs Standard, dollars per throughput unit an hour (default: ${DEFAULT-VALUE})")
+    double priceTuHour = CostModel.Prices.LIST.eventHubsTuHour();
+
+    @Option(names = "--price-blob-writes", description = "cost model: Blob Storage hot, dollars per 10,000 writes (default: ${DEFAULT-VALUE})")
+    double priceBlobWrites = CostModel.Prices.LIST.blobWrite() * 1e4;
 
     @Option(names = "--contenders", split = ",", description = "P1 contenders to run (default: ${DEFAULT-VALUE}); fewer for profiling")
     List<String> contenders = List.of("jackson", "parser", "esper", "pipeline");
@@ -359,8 +396,12 @@ public final class Bench implements Callable<Integer> {
         Workload live = Workload.describe(liveDevices, liveSeconds, partitions, seed);
         String liveName = "live";
         StoreMeter.Counts naive = perEvent(live);
+        long liveEvents = live.devices * (long) live.seconds;
+        StoreMeter.Counts reference = null;
         for (int liveBatch : new int[] {100, 500}) {
-            row(liveName + ", batches of " + liveBatch, "sensorchat", project(live, liveBatch), live.devices * (long) live.seconds, naive);
+            StoreMeter.Counts counts = project(live, liveBatch);
+            reference = reference == null ? counts : reference;
+            row(liveName + ", batches of " + liveBatch, "sensorchat", counts, liveEvents, naive);
         }
         row(liveName, "per-event", naive, live.devices * (long) live.seconds, naive);
         Workload catchUp = Workload.describe(10, 100, partitions, seed);
@@ -368,6 +409,13 @@ public final class Bench implements Callable<Integer> {
         row("catch-up", "sensorchat", project(catchUp, Integer.MAX_VALUE), 1000, catchUpNaive);
         row("catch-up", "per-event", catchUpNaive, 1000, catchUpNaive);
         out.println("  per 1,000 events; writes and reads: documents; requests: calls (a failed one counts); bytes/event: request bodies sent");
+
+        CostModel.Prices prices = new CostModel.Prices(priceExecutions / 1e6, priceGbSecond, priceRu / 1e6, price100RusHour,
+                priceIngress / 1e6, priceTuHour, priceBlobWrites / 1e4);
+        double activeSeconds = activeMsPerEvent / 1000;
+        CostModel.print(out, new CostModel.Usage("sensorchat", reference.modelledRu() / liveEvents, 100, activeSeconds, checkpointEvery),
+                new CostModel.Usage("per-event", naive.modelledRu() / liveEvents, 100, activeSeconds, checkpointEvery),
+                fleetRate, Workload.meanEventBytes(seed), instanceMemoryGb, ruHeadroom, prices);
     }
 
     private void row(String workload, String design, StoreMeter.Counts counts, long events, StoreMeter.Counts naive) {

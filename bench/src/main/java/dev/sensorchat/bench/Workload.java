@@ -109,6 +109,11 @@ final class Workload {
         return partitions.stream().mapToLong(List::size).sum();
     }
 
+    /** The mean size of an event body in UTF-8, over a sample of the same shape (ASCII, so chars are bytes). */
+    static double meanEventBytes(long seed) {
+        return describe(100, 10, 1, seed).slice(0, 10).get(0).stream().mapToInt(event -> event.body().length()).average().orElse(0);
+    }
+
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }

@@ -77,7 +77,11 @@ final class TelemetryStatus {
         cosmos.put("chargedRuPerEvent", received == 0 ? 0 : round(chargedRu / received));
         cosmos.put("modelledRuPerEvent", received == 0 ? 0 : round(modelledRu / received));
         view.put("cosmos", cosmos);
-        view.put("batchDurationMs", Map.of("mean", batches == 0 ? 0 : Math.round(batchMs / batches), "max", Math.round(batchMaxMs)));
+        Map<String, Object> duration = new LinkedHashMap<>();
+        duration.put("mean", batches == 0 ? 0 : Math.round(batchMs / batches));
+        duration.put("max", Math.round(batchMaxMs));
+        duration.put("total", Math.round(batchMs));
+        view.put("batchDurationMs", duration);
         view.put("partitions", partitions);
         return view;
     }

@@ -60,16 +60,22 @@ class ColdStartBenchmarkIT {
         Map<String, String> values = LocalHostProcess.settings(azure, ChatDeliveries.settings(null));
         Path settings = new LocalHostProcess(Files.createDirectories(dir.resolve("all")), values, "cold-start-master-key").settingsFile();
         // In Azure the triggers' listeners run in the Functions host, not in the Java worker; this host
-        // runs its stand-ins for them in the worker's JVM. Without them, the worker does what Azure's does.
+        // runs its stand-ins for them in the worker's JVM. Without them, and without creating the
+        // database at start (the run command's convenience), the worker does what Azure's does.
         Map<String, String> httpOnly = new java.util.HashMap<>(values);
         nonHttpFunctions(app).forEach(function -> httpOnly.put("AzureWebJobs." + function + ".Disabled", "true"));
+        if (System.getProperty("sensorchat.coldStart.workerOptions") != null) {
+            httpOnly.put("JAVA_TOOL_OPTIONS", System.getProperty("sensorchat.coldStart.workerOptions")); // e.g. a flight recording, to see where the time goes
+        }
+        httpOnly.put("AUTO_CREATE_RESOURCES", "false"); // as bicep/ deploys it: the database and containers exist (run 0 made them)
         Path httpOnlySettings = new LocalHostProcess(Files.createDirectories(dir.resolve("http")), httpOnly, "cold-start-master-key").settingsFile();
 
         Map<String, List<Start>> starts = new LinkedHashMap<>();
         record Contender(String name, Path app, Path settings) {
         }
-        List<Contender> contenders = List.of(new Contender("empty app", empty, settings), new Contender(HTTP_ONLY, app, httpOnlySettings),
-                new Contender(WITH_TRIGGERS, app, settings));
+        // The app with its triggers first: in run 0 it creates the database the HTTP-only app expects.
+        List<Contender> contenders = List.of(new Contender("empty app", empty, settings), new Contender(WITH_TRIGGERS, app, settings),
+                new Contender(HTTP_ONLY, app, httpOnlySettings));
         for (int run = 0; run <= RUNS; run++) { // run 0 warms the file cache for each, and is not counted
             for (Contender contender : contenders) {
                 Start start = coldStart(contender.name(), contender.app(), contender.settings(), dir.resolve("state-" + run + "-" + contenders.indexOf(contender)));
@@ -136,11 +142,18 @@ class ColdStartBenchmarkIT {
             double chatted = (System.nanoTime() - started) / 1e9;
             ProcessHandle worker = host.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).findFirst()
                     .orElseThrow(() -> new AssertionError("the host's worker runs"));
-            return new Start(name, health, chatted, loadedClasses(worker), clients(worker));
+            Start start = new Start(name, health, chatted, loadedClasses(worker), clients(worker));
+            if (System.getProperty("sensorchat.coldStart.workerOptions") != null) {
+                Thread.sleep(5_000); // a recording with a duration ends, and is written, before the host is stopped
+            }
+            return start;
         } finally {
             host.descendants().forEach(ProcessHandle::destroyForcibly);
             host.destroyForcibly();
             host.waitFor(30, TimeUnit.SECONDS);
+            // The last start of each app's log, to see where its time went (the invocations' durations)
+            Path logs = Files.createDirectories(Path.of("target", "cold-start-logs"));
+            Files.copy(log, logs.resolve(name.replaceAll("[^A-Za-z]+", "-") + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -89,7 +89,7 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--active-ms-per-event", description = "cost model: function time an event keeps an instance busy; "
             + "measured through the local host (README) (default: ${DEFAULT-VALUE})")
-    double activeMsPerEvent = 0.25;
+    double activeMsPerEvent = 0.32;
 
     @Option(names = "--checkpoint-every", description = "cost model: batches per Event Hubs checkpoint, host.json batchCheckpointFrequency (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 10;

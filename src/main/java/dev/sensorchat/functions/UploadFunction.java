@@ -12,6 +12,7 @@ import dev.sensorchat.blob.BlobNames;
 import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.ingest.UploadProcessor;
 import dev.sensorchat.observability.Invocation;
+import dev.sensorchat.observability.StoreUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,11 +67,12 @@ public final class UploadFunction {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            StoreUsage.Counts store = invocation.store().total();
             context.getLogger().info(() -> "upload " + name + (outcome.alreadyProcessed() ? " already processed" : "")
                     + " lines=" + outcome.lines() + " accepted=" + outcome.accepted() + " rejected=" + outcome.rejected()
                     + (outcome.error() == null ? "" : " error=" + outcome.error()) + " receipt=" + outcome.receiptName()
-                    + " cosmosRequests=" + invocation.store().total().requests()
-                    + " cosmosRuCharged=" + String.format(java.util.Locale.ROOT, "%.2f", invocation.store().total().chargedRu()));
+                    + " cosmosRequests=" + store.requests()
+                    + " cosmosRuCharged=" + String.format(java.util.Locale.ROOT, "%.2f", store.chargedRu()));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.ingest.EventHubBatchProcessor;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.ChangeFeedPage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosStore;
@@ -75,7 +76,7 @@ class SilentDeviceCheckScaleIT {
             SilentDeviceCheck check = app.silentDeviceCheck();
             int expectedRuns = (SILENT + BUDGET - 1) / BUDGET;
             List<String> runs = new ArrayList<>();
-            StoreMeter.Counts before = app.storeMeter().total();
+            StoreUsage.Counts before = app.storeMeter().total();
             long started = System.nanoTime();
             int opened = 0;
             for (int run = 1; run <= expectedRuns; run++) {
@@ -89,12 +90,12 @@ class SilentDeviceCheckScaleIT {
                 assertEquals(0, result.failed());
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            StoreMeter.Counts used = app.storeMeter().total().minus(before);
-            StoreMeter.Counts idleBefore = app.storeMeter().total();
+            StoreUsage.Counts used = app.storeMeter().total().minus(before);
+            StoreUsage.Counts idleBefore = app.storeMeter().total();
             long idleStarted = System.nanoTime();
             assertEquals("silent=" + (SILENT + ALREADY_OFFLINE) + " opened=0", check.run().summary(BUDGET));
             double idleSeconds = (System.nanoTime() - idleStarted) / 1e9;
-            StoreMeter.Counts idle = app.storeMeter().total().minus(idleBefore);
+            StoreUsage.Counts idle = app.storeMeter().total().minus(idleBefore);
             System.out.printf(Locale.ROOT, "AFTER %,d silent devices (+%,d already offline, %,d reporting), at most %,d a run: "
                             + "%d runs (%s), %.1f s in all; %,d requests (%.2f per device), %,d documents read, %,d written, "
                             + "modelled %.0f RU (%.1f per device); a run with nothing left to do: %.2f s, %d requests, %.0f RU%n",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.AlertState;
 import dev.sensorchat.alerts.Severity;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.Patch;
 import dev.sensorchat.storage.StoreException;
@@ -73,17 +74,17 @@ class SilentDeviceCheckTest {
             fleet.silentFor(id(i), 60);
         }
         SilentDeviceCheck check = fleet.check(1000, 4);
-        Map<String, StoreMeter.Counts> before = fleet.snapshot();
+        Map<String, StoreUsage.Counts> before = fleet.snapshot();
         assertEquals(silent, check.run().opened().size());
-        StoreMeter.Counts devices = fleet.since(Containers.DEVICES.name(), before);
-        StoreMeter.Counts alerts = fleet.since(Containers.ALERTS.name(), before);
+        StoreUsage.Counts devices = fleet.since(Containers.DEVICES.name(), before);
+        StoreUsage.Counts alerts = fleet.since(Containers.ALERTS.name(), before);
         assertEquals(silent, alerts.requests(), "one create per device");
         assertEquals(silent, alerts.writes());
         // one page of candidates and one count of the silent, then one patch per device
         assertEquals(2 + silent, devices.requests());
         assertEquals(silent, devices.writes());
 
-        Map<String, StoreMeter.Counts> again = fleet.snapshot();
+        Map<String, StoreUsage.Counts> again = fleet.snapshot();
         assertEquals("silent=40 opened=0", check.run().summary(1000));
         assertEquals(0, fleet.since(Containers.ALERTS.name(), again).requests(), "devices already offline are not looked at");
         assertEquals(2, fleet.since(Containers.DEVICES.name(), again).requests(), "an empty page and the count");
@@ -136,7 +137,7 @@ class SilentDeviceCheckTest {
         assertNull(fleet.find("manual").offline());
 
         fleet.clock.advance(Duration.ofMinutes(10));
-        Map<String, StoreMeter.Counts> before = fleet.snapshot();
+        Map<String, StoreUsage.Counts> before = fleet.snapshot();
         assertEquals("silent=1 opened=0", check.run().summary(10));
         assertEquals(0, fleet.since(Containers.ALERTS.name(), before).requests(), "this silence is dealt with");
         assertEquals(1, fleet.offlineAlerts("manual").size());

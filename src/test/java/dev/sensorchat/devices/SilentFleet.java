@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.alerts.AlertLedger;
 import dev.sensorchat.alerts.Severity;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.DocumentBatch;
@@ -79,13 +80,13 @@ final class SilentFleet {
     }
 
     /** The meter's counts per container, to compare with later. */
-    Map<String, StoreMeter.Counts> snapshot() {
+    Map<String, StoreUsage.Counts> snapshot() {
         return meter.byContainer();
     }
 
     /** What went to a container since {@code before}. */
-    StoreMeter.Counts since(String container, Map<String, StoreMeter.Counts> before) {
-        return meter.of(container).minus(before.getOrDefault(container, StoreMeter.Counts.ZERO));
+    StoreUsage.Counts since(String container, Map<String, StoreUsage.Counts> before) {
+        return meter.of(container).minus(before.getOrDefault(container, StoreUsage.Counts.ZERO));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.sensorchat.blob.BlobStore;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.config.BlobContainerNames;
 import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.StoreMeter;
 import dev.sensorchat.telemetry.Resolution;
@@ -105,7 +106,7 @@ class TelemetryFunctionIT {
         while (position < events.size()) {
             List<TelemetryScenario.Event> batch = events.subList(position, Math.min(events.size(), position + 5 + random.nextInt(36)));
             long before = writes();
-            Map<String, StoreMeter.Counts> storeWritesBefore = app.storeMeter().byContainer();
+            Map<String, StoreUsage.Counts> storeWritesBefore = app.storeMeter().byContainer();
             deliver(function, batch);
             long first = batch.get(0).sequenceNumber();
             long last = batch.get(batch.size() - 1).sequenceNumber();
@@ -165,13 +166,13 @@ class TelemetryFunctionIT {
      * written for the devices that are due (their last write a flush period ago): at most one
      * device document per device of the partition, and a minute document per hour it touched.
      */
-    private static void checkWritesOfFreshBatch(List<TelemetryScenario.Event> batch, Map<String, StoreMeter.Counts> before) {
+    private static void checkWritesOfFreshBatch(List<TelemetryScenario.Event> batch, Map<String, StoreUsage.Counts> before) {
         Set<String> devices = new HashSet<>();
         for (TelemetryScenario.Event event : batch) {
             event.readings().forEach(reading -> devicesOfPartition.computeIfAbsent(event.partition(), p -> new HashSet<>()).add(reading.deviceId()));
         }
         devices.addAll(devicesOfPartition.getOrDefault(batch.get(0).partition(), Set.of()));
-        Map<String, StoreMeter.Counts> after = app.storeMeter().byContainer();
+        Map<String, StoreUsage.Counts> after = app.storeMeter().byContainer();
         long segments = written(after, before, Containers.STREAMS.name());
         long windows = written(after, before, Containers.TELEMETRY.name());
         long deviceWrites = written(after, before, Containers.DEVICES.name());
@@ -184,8 +185,8 @@ class TelemetryFunctionIT {
         }
     }
 
-    private static long written(Map<String, StoreMeter.Counts> after, Map<String, StoreMeter.Counts> before, String container) {
-        return after.getOrDefault(container, StoreMeter.Counts.ZERO).writes() - before.getOrDefault(container, StoreMeter.Counts.ZERO).writes();
+    private static long written(Map<String, StoreUsage.Counts> after, Map<String, StoreUsage.Counts> before, String container) {
+        return after.getOrDefault(container, StoreUsage.Counts.ZERO).writes() - before.getOrDefault(container, StoreUsage.Counts.ZERO).writes();
     }
 
     private static long writes() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class IngestMetricsTest {
 
     private static final EventHubBatchProcessor.Summary BATCH = new EventHubBatchProcessor.Summary("2", 500, 497, 3,
-            new java.util.TreeMap<>(Map.of("invalid_json", 2, "timestamp_too_old", 1)), 497, 120, 1, 14, new StoreUsage.Counts(16, 15, 42_000, 16, 80.5), 37, 1_250);
+            new java.util.TreeMap<>(Map.of("invalid_json", 2, "timestamp_too_old", 1)), 497, 120, 1, 14, new StoreUsage.Counts(16, 0, 0, 15, 42_000, 80.5, 16), 37, 1_250);
 
     @Test
     void aBatchIsCountedByOutcomeReasonAndPartition() {

@@ -16,6 +16,7 @@ import dev.sensorchat.alerts.Severity;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.devices.DeviceDocument;
 import dev.sensorchat.devices.SilencePolicy;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.InMemoryStores;
 import dev.sensorchat.storage.StoreMeter;
@@ -393,7 +394,7 @@ class StreamProcessorTest {
             deliver(processor, batch);
             events += batch.size();
         }
-        StoreMeter.Counts total = fixture.meter.total();
+        StoreUsage.Counts total = fixture.meter.total();
         double writesPerThousand = 1000.0 * total.writes() / events;
         assertTrue(writesPerThousand <= 50, writesPerThousand + " writes per 1,000 events: " + fixture.meter.byContainer());
         assertTrue(total.reads() <= total.writes(), "reads " + total.reads() + ", writes " + total.writes());

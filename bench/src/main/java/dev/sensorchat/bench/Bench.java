@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.alerts.AlertDocument;
 import dev.sensorchat.common.Json;
 import dev.sensorchat.devices.DeviceDocument;
+import dev.sensorchat.observability.StoreUsage;
 import dev.sensorchat.storage.Containers;
 import dev.sensorchat.storage.CosmosStore;
 import dev.sensorchat.storage.CosmosStreamStore;
@@ -395,17 +396,17 @@ public final class Bench implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-26s %-10s %9s %9s %9s %11s %11s%n", "workload", "design", "writes", "reads", "requests", "bytes/event", "RU");
         Workload live = Workload.describe(liveDevices, liveSeconds, partitions, seed);
         String liveName = "live";
-        StoreMeter.Counts naive = perEvent(live);
+        StoreUsage.Counts naive = perEvent(live);
         long liveEvents = live.devices * (long) live.seconds;
-        StoreMeter.Counts reference = null;
+        StoreUsage.Counts reference = null;
         for (int liveBatch : new int[] {100, 500}) {
-            StoreMeter.Counts counts = project(live, liveBatch);
+            StoreUsage.Counts counts = project(live, liveBatch);
             reference = reference == null ? counts : reference;
             row(liveName + ", batches of " + liveBatch, "sensorchat", counts, liveEvents, naive);
         }
         row(liveName, "per-event", naive, live.devices * (long) live.seconds, naive);
         Workload catchUp = Workload.describe(10, 100, partitions, seed);
-        StoreMeter.Counts catchUpNaive = perEvent(catchUp);
+        StoreUsage.Counts catchUpNaive = perEvent(catchUp);
         row("catch-up", "sensorchat", project(catchUp, Integer.MAX_VALUE), 1000, catchUpNaive);
         row("catch-up", "per-event", catchUpNaive, 1000, catchUpNaive);
         out.println("  per 1,000 events; writes and reads: documents; requests: calls (a failed one counts); bytes/event: request bodies sent");
@@ -418,7 +419,7 @@ public final class Bench implements Callable<Integer> {
                 fleetRate, Workload.meanEventBytes(seed), instanceMemoryGb, ruHeadroom, prices);
     }
 
-    private void row(String workload, String design, StoreMeter.Counts counts, long events, StoreMeter.Counts naive) {
+    private void row(String workload, String design, StoreUsage.Counts counts, long events, StoreUsage.Counts naive) {
         double k = 1000.0 / events;
         String vs = design.equals("per-event") ? "" : String.format(Locale.ROOT, "  (%.0fx fewer writes, %.0fx fewer RU than per-event)",
                 (double) naive.writes() / counts.writes(), naive.modelledRu() / counts.modelledRu());
@@ -427,7 +428,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** The app over its real storage code; segments and checkpoints are counted but not kept (P2 never recovers). */
-    private StoreMeter.Counts project(Workload workload, int batchSize) {
+    private StoreUsage.Counts project(Workload workload, int batchSize) {
         StoreMeter meter = new StoreMeter();
         InMemoryStores stores = new InMemoryStores(meter);
         RetryPolicy once = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, error -> Optional.empty());
@@ -447,7 +448,7 @@ public final class Bench implements Callable<Integer> {
         return meter.total();
     }
 
-    private StoreMeter.Counts perEvent(Workload workload) {
+    private StoreUsage.Counts perEvent(Workload workload) {
         StoreMeter meter = new StoreMeter();
         RetryPolicy once = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, error -> Optional.empty());
         PerEventDesign design = new PerEventDesign(new CosmosStore<>(new MeteredContainer(new DiscardingContainer("telemetry"), meter),

@@ -167,6 +167,11 @@ public final class CosmosStreamStore implements StreamStore {
     }
 
     @Override
+    public String replaceMinutes(MinuteWindows document, String ifMatch) {
+        return conflicts(() -> minutes.replace(document, ifMatch).etag());
+    }
+
+    @Override
     public Optional<Versioned<WindowDocument>> hour(String deviceId, String id) {
         return hours.find(deviceId, id).map(found -> new Versioned<>(found.value(), found.etag()));
     }

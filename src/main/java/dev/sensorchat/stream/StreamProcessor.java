@@ -54,6 +54,7 @@ public final class StreamProcessor {
     private static final Logger LOG = Logger.getLogger(StreamProcessor.class.getName());
     private static final int MAX_COMMIT_ATTEMPTS = 10;
     private static final int MAX_WRITE_ATTEMPTS = 10;
+    /** Cosmos DB takes 10 operations in a patch: this many minutes, the hour, its masks and the position. */
     private static final int MINUTES_PER_PATCH = 7;
     private static final long MINUTE = 60_000L;
     private static final long HOUR = 3_600_000L;
@@ -560,18 +561,28 @@ public final class StreamProcessor {
         }
     }
 
+    /**
+     * Writes the hour's changed minutes with one request, so the document is always whole at its
+     * position ({@code applied}): a late reading that reads a minute back trusts that position, and
+     * an owner that finds the document at or past its own takes it as written. A few minutes go in
+     * a patch; more than a patch holds go in a conditional replace of the whole document (several
+     * patches would leave the position ahead of the minutes still to come).
+     */
     private void writeMinutes(DeviceState device, HourState hour) {
         String id = MinuteWindows.id(hour.start, stream);
         for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
             try {
+                MinuteWindows read = null; // the document as this attempt read it, when it did
                 if (hour.minutesDoc == HourState.Doc.UNKNOWN) {
                     Optional<StreamStore.Versioned<MinuteWindows>> found = store.minutes(device.deviceId, id);
                     if (found.isEmpty()) {
                         hour.minutesDoc = HourState.Doc.ABSENT;
                     } else {
+                        read = found.get().value();
                         hour.minutesDoc = HourState.Doc.PRESENT;
                         hour.minutesEtag = found.get().etag();
-                        if (found.get().value().applied() >= hour.applied) {
+                        hour.storedMinutes |= minuteMask(read);
+                        if (read.applied() >= hour.applied) {
                             hour.storedMinutes |= hour.heldMinutes; // stored already, by an earlier owner of the stream
                             markMinutesClean(hour);
                             return;
@@ -579,30 +590,35 @@ public final class StreamProcessor {
                     }
                 }
                 if (hour.minutesDoc == HourState.Doc.ABSENT) {
-                    hour.minutesEtag = store.createMinutes(new MinuteWindows(id, device.deviceId, MinuteWindows.RESOLUTION,
-                            Instant.ofEpochMilli(hour.start), stream, hour.applied, hourStats(hour), masks(hour), minutesOf(hour, hour.heldMinutes),
-                            (int) settings.minuteTtl().toSeconds()));
+                    hour.minutesEtag = store.createMinutes(wholeDocument(device, hour, id, minutesOf(hour, hour.heldMinutes)));
                     hour.minutesDoc = HourState.Doc.PRESENT;
                     hour.storedMinutes |= hour.heldMinutes;
                     markMinutesClean(hour);
                     return;
                 }
-                long remaining = hour.dirtyMinutes;
-                do {
-                    long chunk = firstBits(remaining, MINUTES_PER_PATCH);
+                if (Long.bitCount(hour.dirtyMinutes) <= MINUTES_PER_PATCH) {
                     Optional<String> etag = store.updateMinutes(device.deviceId, id,
-                            new StreamStore.MinutesUpdate(minutesOf(hour, chunk), hourStats(hour), masks(hour), hour.applied), hour.minutesEtag);
+                            new StreamStore.MinutesUpdate(minutesOf(hour, hour.dirtyMinutes), hourStats(hour), masks(hour), hour.applied),
+                            hour.minutesEtag);
                     if (etag.isEmpty()) {
                         hour.minutesDoc = HourState.Doc.ABSENT; // deleted (expired) meanwhile: write it whole
                         hour.dirtyMinutes |= hour.heldMinutes;
                         throw new Retry();
                     }
                     hour.minutesEtag = etag.get();
-                    hour.storedMinutes |= chunk;
-                    hour.dirtyMinutes &= ~chunk;
-                    remaining &= ~chunk;
-                } while (remaining != 0);
-                hour.hourDirty = false;
+                    hour.storedMinutes |= hour.dirtyMinutes;
+                    markMinutesClean(hour);
+                    return;
+                }
+                if ((hour.storedMinutes & ~hour.heldMinutes) != 0 && read == null) {
+                    hour.minutesDoc = HourState.Doc.UNKNOWN; // minutes this stream dropped are only in the document: read it first
+                    continue;
+                }
+                Map<String, Map<String, double[]>> minutes = new TreeMap<>(read == null || read.minutes() == null ? Map.of() : read.minutes());
+                minutes.putAll(minutesOf(hour, hour.heldMinutes)); // this state is ahead of the document's, minute by minute
+                hour.minutesEtag = store.replaceMinutes(wholeDocument(device, hour, id, minutes), hour.minutesEtag);
+                hour.storedMinutes |= hour.heldMinutes;
+                markMinutesClean(hour);
                 return;
             } catch (StreamStore.Conflict e) {
                 hour.minutesDoc = HourState.Doc.UNKNOWN; // created or changed by an earlier owner: look at it, go again
@@ -611,6 +627,19 @@ public final class StreamProcessor {
             }
         }
         throw new StreamStore.Conflict("minute windows " + id + " of " + device.deviceId + " kept changing");
+    }
+
+    private MinuteWindows wholeDocument(DeviceState device, HourState hour, String id, Map<String, Map<String, double[]>> minutes) {
+        return new MinuteWindows(id, device.deviceId, MinuteWindows.RESOLUTION, Instant.ofEpochMilli(hour.start), stream, hour.applied,
+                hourStats(hour), masks(hour), minutes, (int) settings.minuteTtl().toSeconds());
+    }
+
+    private static long minuteMask(MinuteWindows document) {
+        long mask = 0;
+        for (String key : document.minutes() == null ? java.util.Set.<String>of() : document.minutes().keySet()) {
+            mask |= 1L << Integer.parseInt(key);
+        }
+        return mask;
     }
 
     private static void markMinutesClean(HourState hour) {
@@ -794,16 +823,6 @@ public final class StreamProcessor {
                         MinuteWindows.expand(compact, minuteStart), 0));
             }
         }
-    }
-
-    private static long firstBits(long bits, int count) {
-        long chunk = 0;
-        for (int i = 0; i < count && bits != 0; i++) {
-            long lowest = Long.lowestOneBit(bits);
-            chunk |= lowest;
-            bits &= ~lowest;
-        }
-        return chunk;
     }
 
     /** Unwinds a write loop to look at the document again. */

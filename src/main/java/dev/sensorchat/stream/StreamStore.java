@@ -85,6 +85,9 @@ public interface StreamStore {
     /** Empty when it does not exist; {@link Conflict} when its ETag changed. */
     Optional<String> updateMinutes(String deviceId, String id, MinutesUpdate update, String ifMatch);
 
+    /** Replaces the whole document; {@link Conflict} when its ETag changed or it no longer exists. */
+    String replaceMinutes(MinuteWindows document, String ifMatch);
+
     Optional<Versioned<WindowDocument>> hour(String deviceId, String id);
 
     /** Creates ({@code ifMatch} null) or replaces the hourly rollup; {@link Conflict} when someone else wrote it. */

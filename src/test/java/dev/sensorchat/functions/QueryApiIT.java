@@ -363,16 +363,21 @@ class QueryApiIT {
 
             // Someone else saves first; the edit based on the old read must not undo theirs.
             HttpResponseMessage theirs = call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x",
-                    rule.replace("30", "31")).header("If-Match", etag), 200);
+                    withThreshold(rule, 31)).header("If-Match", etag), 200);
             String newer = theirs.getHeader("ETag");
             assertTrue(newer != null && !newer.equals(etag), "a new version: " + newer);
             problem(call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x",
-                    rule.replace("30", "99")).header("If-Match", etag), 412), 412, null);
+                    withThreshold(rule, 99)).header("If-Match", etag), 412), 412, null);
             assertEquals(31, body(call((r, c) -> rules.get(r, id, c), get("/api/rules/" + id), 200)).get("threshold").asInt());
 
-            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", rule.replace("30", "32"))
+            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", withThreshold(rule, 32))
                     .header("If-Match", "*"), 200);
-            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", rule.replace("30", "33")), 200);
+            call((r, c) -> rules.replace(r, id, c), TestHttpRequest.of(HttpMethod.PUT, "http://x", withThreshold(rule, 33)), 200);
+        }
+
+        /** The rule with another threshold; its id is random and may itself contain the digits. */
+        private static String withThreshold(String rule, int threshold) {
+            return rule.replace("\"threshold\": 30", "\"threshold\": " + threshold);
         }
 
         @Test

@@ -372,6 +372,47 @@ class StreamProcessorTest {
     }
 
     /**
+     * A flush of more minutes than a patch holds writes the document with one request: several
+     * patches would leave it, between them, at a position ahead of minutes still to come, and an
+     * instance reading a minute back then would lose the readings it trusts are in it.
+     */
+    @Test
+    void aFlushOfManyMinutesWritesTheDocumentWholeInOneRequest() {
+        Fixture fixture = new Fixture();
+        List<String> minuteWrites = new ArrayList<>();
+        StreamStore recording = (StreamStore) java.lang.reflect.Proxy.newProxyInstance(StreamStore.class.getClassLoader(),
+                new Class<?>[] {StreamStore.class}, (proxy, method, args) -> {
+                    if (method.getName().endsWith("Minutes")) {
+                        minuteWrites.add(method.getName());
+                    }
+                    try {
+                        return method.invoke(fixture.store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        StreamSettings rarely = new StreamSettings(fixture.settings.allowedLateness(), Duration.ofHours(2),
+                fixture.settings.checkpointInterval(), fixture.settings.checkpointSegments(), fixture.settings.shards(),
+                fixture.settings.minuteTtl(), fixture.settings.hourTtl(), fixture.settings.segmentTtl(), fixture.settings.silence());
+        StreamProcessor processor = new StreamProcessor(STREAM, recording, () -> Rules.NONE, rarely, WRITERS);
+        long eight = Instant.parse("2026-11-20T08:00:00Z").toEpochMilli();
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < 120; i++) { // 20 minutes, six readings each
+            long ts = eight + 5_000 + i * 10_000L;
+            sent.add(new Sent(1000 + i, ts + 150, "d-00", ts, 20 + i % 7, 40 + i % 11));
+        }
+        List<StreamEvent> events = events(sent);
+        for (int i = 0; i < events.size(); i += 10) {
+            deliver(processor, events.subList(i, i + 10));
+        }
+        processor.flushIdle();
+
+        assertEquals(List.of("createMinutes", "replaceMinutes"), minuteWrites,
+                "created by the first batch, then 20 minutes at once in one replace");
+        assertEquals(truth(sent, 60_000).get("d-00"), fixture.minutes("d-00"));
+    }
+
+    /**
      * The cost target at live load: devices reporting every second, a batch holding about one
      * event per device (the worst case for any per-device write). The per-event design writes
      * 1,000 documents per 1,000 events; this must write at most 50, and read no more than it writes.

@@ -82,6 +82,12 @@ final class StubStreamStore implements StreamStore {
     }
 
     @Override
+    public String replaceMinutes(MinuteWindows document, String ifMatch) {
+        writes++;
+        return "e";
+    }
+
+    @Override
     public Optional<Versioned<WindowDocument>> hour(String deviceId, String id) {
         return Optional.empty();
     }

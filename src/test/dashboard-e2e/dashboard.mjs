@@ -155,7 +155,11 @@ try {
   await shot(phone, 'fleet-phone');
 
   step = 'keyboard: from the top of the page, the first Tab reaches the skip link';
-  await phone.evaluate(() => document.activeElement && document.activeElement.blur());
+  // A fresh load, as a keyboard user arrives: blurring the clicked link would leave Chromium's
+  // focus-navigation starting point at that link, and the next Tab would go on from there.
+  await phone.reload();
+  await phone.locator('#me').waitFor();
+  await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
   await phone.keyboard.press('Tab');
   seen.firstFocus = await phone.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
   await phone.context().close();

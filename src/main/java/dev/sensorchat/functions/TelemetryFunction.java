@@ -60,7 +60,7 @@ public final class TelemetryFunction {
             Map<String, Object> properties = systemProperties[i];
             batch.add(new EventHubBatchProcessor.Event(events[i],
                     number(properties.get("SequenceNumber")),
-                    instant(properties.get("EnqueuedTimeUtc")),
+                    enqueuedTime(properties.get("EnqueuedTimeUtc")),
                     properties.get("Offset") == null ? null : String.valueOf(properties.get("Offset")),
                     properties.get("PartitionKey") == null ? null : String.valueOf(properties.get("PartitionKey"))));
         }
@@ -87,8 +87,8 @@ public final class TelemetryFunction {
         return Long.parseLong(String.valueOf(value));
     }
 
-    /** The host's enqueued time is ISO-8601, with or without a zone designator (then UTC). */
-    static Instant instant(Object value) {
+    /** The host's enqueued time (a batch's {@code EnqueuedTimeUtc}) is ISO-8601, with or without a zone designator (then UTC). */
+    public static Instant enqueuedTime(Object value) {
         String text = String.valueOf(value);
         try {
             return OffsetDateTime.parse(text).toInstant();

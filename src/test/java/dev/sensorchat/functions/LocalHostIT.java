@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.telemetry.AggregateReader;
+import dev.sensorchat.telemetry.Resolution;
 import dev.sensorchat.testing.LocalAzure;
 import dev.sensorchat.testing.LocalAzureExtension;
+import dev.sensorchat.testing.ReadModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -308,6 +311,46 @@ class LocalHostIT {
         assertTrue(id.find(), line);
         assertTrue(line.contains(" accepted=1 ") && line.contains(" deadLettered=2 ") && line.contains(" lagMs=") && line.contains(" cosmosRuCharged="), line);
         awaitLogLine(l -> l.contains("Executed 'Functions.telemetry' (Succeeded, Id=" + id.group(1)));
+    }
+
+    /** Event Hubs' REST batch, as a gateway sends it: many devices a request, each message keyed by its device. */
+    @Test
+    void anEventHubsRestBatchFeedsEachDeviceToItsPartition() throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        java.time.Instant minute = java.time.Instant.now().minusSeconds(180).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        List<String> devices = List.of("gw-a-" + run, "gw-b-" + run, "gw-c-" + run);
+        com.fasterxml.jackson.databind.node.ArrayNode batch = Json.MAPPER.createArrayNode();
+        for (int second = 0; second < 2; second++) {
+            for (String device : devices) {
+                String reading = "{\"deviceId\":\"" + device + "\",\"ts\":\"" + minute.plusSeconds(10 + second) + "\",\"metrics\":{\"temperature\":"
+                        + (20 + second) + "}}";
+                batch.addObject().put("Body", reading).putObject("BrokerProperties").put("PartitionKey", device);
+            }
+        }
+        batch.addObject().put("Body", "not json").putObject("UserProperties").put("Alert", "ignored");
+        HttpResponse<String> published = sendTyped("/admin/eventhubs/telemetry", batch.toString(), "application/vnd.microsoft.servicebus.json");
+        assertEquals(202, published.statusCode(), published.body());
+        JsonNode answer = Json.MAPPER.readTree(published.body());
+        assertEquals(7, answer.get("events").asLong(), answer::toString);
+        for (String device : devices) {
+            ReadModel.eventually(60, () -> {
+                AggregateReader.Window window = ReadModel.windows(app, device, "temperature", Resolution.MINUTE, minute, minute.plusSeconds(60))
+                        .get(minute.toEpochMilli());
+                assertTrue(window != null && window.count() == 2 && window.sum() == 41, device + ": " + window);
+            });
+        }
+
+        // A message without a Body is refused whole, naming it.
+        HttpResponse<String> refused = sendTyped("/admin/eventhubs/telemetry", "[{\"Body\": \"x\"}, {\"BrokerProperties\": {\"PartitionKey\": \"k\"}}]",
+                "application/vnd.microsoft.servicebus.json");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(Json.MAPPER.readTree(refused.body()).get("detail").asText().contains("message 1 has no Body"), refused.body());
+    }
+
+    private HttpResponse<String> sendTyped(String path, String body, String contentType) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("x-functions-key", MASTER_KEY).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -98,8 +98,10 @@ class LocalHostRestartIT {
     @Test
     void eventsAcknowledgedBeforeARestartAreDeliveredAfterItAndAggregatesEndAtTheGroundTruth() throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
-        // Two consecutive, minute-aligned spans for the same devices (within the app's 10 minutes of allowed lateness).
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(8, ChronoUnit.MINUTES);
+        // Two consecutive, minute-aligned spans for the same devices (within the app's 10 minutes of allowed lateness:
+        // the first readings are up to 7 minutes 59 old at the start, and the test takes about a minute and a half;
+        // the last are up to a minute ahead, within the 5 minutes of future skew allowed).
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(7, ChronoUnit.MINUTES);
 
         host.start();
         Path first = simulate("first", run, start, 4);
@@ -140,6 +142,38 @@ class LocalHostRestartIT {
                     assertTrue(count >= 1 && count <= 2, partition + " holds " + count + " segments");
                 }
             }
+        }
+    }
+    /**
+     * As in Azure, an Event Hub outlives its function being switched off: events sent while the
+     * telemetry function is disabled (AzureWebJobs.telemetry.Disabled) are taken, kept, and consumed
+     * once a host runs it again, into aggregates equal to the ground truth.
+     */
+    @Test
+    void eventsSentWhileTheFunctionIsDisabledWaitInItsHubUntilItRuns(LocalAzure azure) throws Exception {
+        Path idleDir = Files.createTempDirectory("localhost-disabled-it");
+        String run = Long.toString(System.nanoTime(), 36);
+        Path truth = idleDir.resolve("truth.json");
+        // A database of its own: its hub numbers from 0, which the other test's streams have applied already.
+        Map<String, String> own = LocalHostProcess.settings(azure, Map.of());
+        Map<String, String> disabled = new java.util.HashMap<>(own);
+        disabled.put("AzureWebJobs.telemetry.Disabled", "true");
+        try (LocalHostProcess idle = new LocalHostProcess(idleDir, disabled, MASTER_KEY)) {
+            idle.start();
+            JsonNode summary = dev.sensorchat.testing.Simulators.run(idleDir, List.of("devices", "--devices", "6", "--interval", "5s",
+                    "--duration", "2m", "--speed", "0", "--seed", "12", "--start", Instant.now().minusSeconds(240).toString(),
+                    "--prefix", "thermostat=dt" + run + ",air-quality=da" + run + ",machine=dm" + run,
+                    "--target", "http", "--http-format", "batch", "--url", idle.eventHubUrl("telemetry"), "--ground-truth", truth.toString()));
+            assertEquals(summary.get("sent").asLong(), summary.get("acknowledged").asLong(), summary::toString);
+            assertTrue(summary.get("sent").asLong() > 100, summary::toString);
+            idle.stop();
+        }
+        try (LocalHostProcess running = new LocalHostProcess(idleDir, own, MASTER_KEY);
+             dev.sensorchat.AppContext reader = LocalHostProcess.readerOf(azure, own)) {
+            running.start();
+            running.awaitCaughtUp("telemetry", Duration.ofSeconds(120));
+            SimulatorPipelineIT.assertMinuteWindowsEqual(reader, truth);
+            assertEquals(0, running.functionStatus("telemetry").path("failures").asLong());
         }
     }
 }

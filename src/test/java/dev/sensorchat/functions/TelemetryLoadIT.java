@@ -34,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The rate and the heap are reported (stdout and {@code target/telemetry-load.txt}), not asserted
  * against a figure: the machine sets those. {@code -Dsensorchat.telemetryLoad.minutes} and
- * {@code .devices} make the run longer or heavier (defaults: 3 minutes, 400 devices at 1 Hz);
+ * {@code .devices} make the run longer or heavier (defaults: 3 minutes, 400 devices at 1 Hz), and
+ * {@code .httpFormat=batch} sends Event Hubs' REST batches (many devices a request) instead of a request
+ * per device;
  * {@code -Dsensorchat.telemetryLoad.histograms=true} keeps a class histogram of the host's heap at each
  * sample, to find what grows.
  */
@@ -45,8 +47,16 @@ class TelemetryLoadIT {
     private static final String MASTER_KEY = "local-master-key-load-0123456789";
     private static final int MINUTES = Integer.getInteger("sensorchat.telemetryLoad.minutes", 3);
     private static final int DEVICES = Integer.getInteger("sensorchat.telemetryLoad.devices", 400);
+    /** How the simulators send: ndjson (a request per device and send) or batch (Event Hubs' REST batches). */
+    private static final String HTTP_FORMAT = System.getProperty("sensorchat.telemetryLoad.httpFormat", "ndjson");
     /** The first minute warms the JIT and fills each device's state; the heap is judged after it. */
     private static final long WARM_UP_SECONDS = 60;
+    /**
+     * A stream holds each device's minutes for the allowed lateness plus the open minute, so its state is
+     * still filling until then; the trend from here on tells a leak from that filling (runs of 20 minutes
+     * or more have enough samples).
+     */
+    private static final long STATE_FULL_SECONDS = dev.sensorchat.telemetry.TelemetryLimits.DEFAULT_ALLOWED_LATENESS.plusMinutes(2).toSeconds();
     private static final long SAMPLE_SECONDS = 15;
 
     private AppContext app;
@@ -84,7 +94,7 @@ class TelemetryLoadIT {
                 "--speed", "1", "--seed", "23", "--start", "now",
                 "--prefix", "thermostat=lt" + run + ",air-quality=la" + run + ",machine=lm" + run,
                 "--duplicate-rate", "0.01", "--out-of-order-rate", "0.01", "--malformed-rate", "0.001",
-                "--target", "http", "--url", host.eventHubUrl("telemetry"), "--ground-truth", truth.toString());
+                "--target", "http", "--http-format", HTTP_FORMAT, "--url", host.eventHubUrl("telemetry"), "--ground-truth", truth.toString());
         ProcessHandle worker = host.worker();
         long started = System.nanoTime();
         double cpuBefore = cpuSeconds(worker);
@@ -176,7 +186,8 @@ class TelemetryLoadIT {
             long firstWarm, long peakWarm, double slopeMbPerMinute, JsonNode counted) {
         StringBuilder out = new StringBuilder();
         long acknowledged = summary.get("acknowledged").asLong();
-        out.append(String.format(Locale.ROOT, "TelemetryLoadIT: %d devices at 1 Hz for %d min through the local host%n", DEVICES, MINUTES));
+        out.append(String.format(Locale.ROOT, "TelemetryLoadIT: %d devices at 1 Hz for %d min through the local host (http, %s)%n", DEVICES, MINUTES,
+                HTTP_FORMAT));
         out.append(String.format(Locale.ROOT, "  %,d events acknowledged in %.0f s (%.0f events/s), all consumed %.1f s after the last was sent%n",
                 acknowledged, sendingSeconds, acknowledged / sendingSeconds, caughtUpSeconds - sendingSeconds));
         out.append(String.format(Locale.ROOT, "  host worker CPU %.1f s in all, %.2f ms per event%n", last.cpuSeconds(),
@@ -189,6 +200,12 @@ class TelemetryLoadIT {
                 counted.get("cosmos").get("modelledRuPerEvent").asDouble()));
         out.append(String.format(Locale.ROOT, "  heap after full GC once warm: first %.1f MB, peak %.1f MB, trend %+.2f MB/min%n",
                 mb(firstWarm), mb(peakWarm), slopeMbPerMinute));
+        List<Sample> full = samples.stream().filter(s -> s.seconds() >= STATE_FULL_SECONDS && s != last).toList();
+        if (full.size() >= 8) {
+            out.append(String.format(Locale.ROOT, "  once the held minutes are full (from %d s, %d samples): %.1f to %.1f MB, trend %+.3f MB/min%n",
+                    STATE_FULL_SECONDS, full.size(), mb(full.stream().mapToLong(Sample::heapAfterGc).min().orElseThrow()),
+                    mb(full.stream().mapToLong(Sample::heapAfterGc).max().orElseThrow()), slope(full) * 60 / (1 << 20)));
+        }
         out.append("  samples (s, heap after GC MB, delivered, backlog):");
         for (Sample s : samples) {
             out.append(String.format(Locale.ROOT, " %d/%.1f/%d/%d", s.seconds(), mb(s.heapAfterGc()), s.delivered(), s.backlog()));

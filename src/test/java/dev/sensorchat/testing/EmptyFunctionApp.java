@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 
 /**
  * The peer of the cold-start benchmark: a function app with the same two routes as the app's
@@ -41,14 +39,7 @@ public final class EmptyFunctionApp {
     /** Writes the packaged app into {@code dir}: empty-app.jar with this class, host.json, health/ and chat/. */
     public static Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
-        String classFile = EmptyFunctionApp.class.getName().replace('.', '/') + ".class";
-        Path jar = dir.resolve("empty-app.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-             var bytes = EmptyFunctionApp.class.getClassLoader().getResourceAsStream(classFile)) {
-            out.putNextEntry(new JarEntry(classFile));
-            bytes.transferTo(out);
-            out.closeEntry();
-        }
+        FunctionAppJar.write(dir.resolve("empty-app.jar"), EmptyFunctionApp.class);
         Files.writeString(dir.resolve("host.json"), "{\"version\": \"2.0\", \"extensions\": {\"http\": {\"routePrefix\": \"\"}}}");
         function(dir, "health", "health", "api/health", "GET");
         function(dir, "chat", "chat", "api/chat/{channel}", "POST");

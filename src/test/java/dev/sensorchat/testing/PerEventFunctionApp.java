@@ -12,24 +12,18 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.Cardinality;
 import com.microsoft.azure.functions.annotation.EventHubTrigger;
 import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.sensorchat.functions.TelemetryFunction;
 import dev.sensorchat.telemetry.Reading;
 import dev.sensorchat.telemetry.TelemetryEvent;
 import dev.sensorchat.telemetry.TelemetryLimits;
 import dev.sensorchat.telemetry.TelemetryParser;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import reactor.core.publisher.Flux;
 
@@ -59,7 +53,7 @@ public final class PerEventFunctionApp {
         List<ObjectNode> documents = new ArrayList<>(events.length);
         int rejected = 0;
         for (int i = 0; i < events.length; i++) {
-            long enqueued = enqueuedMs(systemProperties[i].get("EnqueuedTimeUtc"));
+            long enqueued = TelemetryFunction.enqueuedTime(systemProperties[i].get("EnqueuedTimeUtc")).toEpochMilli();
             if (PARSER.parse(events[i], enqueued) instanceof TelemetryParser.Accepted accepted) {
                 documents.addAll(documentsOf(accepted.event()));
             } else {
@@ -119,28 +113,13 @@ public final class PerEventFunctionApp {
         throw new IllegalStateException("CosmosDb has no " + name);
     }
 
-    private static long enqueuedMs(Object value) {
-        String text = String.valueOf(value);
-        try {
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        } catch (DateTimeParseException withoutZone) {
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).toEpochMilli();
-        }
-    }
-
     /**
      * Writes the packaged peer into {@code dir}: per-event-app.jar with this class, the app's jar
      * and libraries in lib/ (the parser and the Cosmos DB SDK), the app's host.json, telemetry/.
      */
     public static Path writeTo(Path dir, Path app) throws IOException {
         Files.createDirectories(dir.resolve("lib"));
-        String classFile = PerEventFunctionApp.class.getName().replace('.', '/') + ".class";
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(dir.resolve("per-event-app.jar")));
-             InputStream bytes = PerEventFunctionApp.class.getClassLoader().getResourceAsStream(classFile)) {
-            out.putNextEntry(new JarEntry(classFile));
-            bytes.transferTo(out);
-            out.closeEntry();
-        }
+        FunctionAppJar.write(dir.resolve("per-event-app.jar"), PerEventFunctionApp.class);
         try (Stream<Path> jars = Stream.concat(Files.list(app.resolve("lib")), Files.list(app).filter(p -> p.toString().endsWith(".jar")))) {
             for (Path jar : jars.toList()) {
                 Files.copy(jar, dir.resolve("lib").resolve(jar.getFileName()));

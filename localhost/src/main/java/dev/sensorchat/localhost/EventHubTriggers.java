@@ -42,14 +42,27 @@ final class EventHubTriggers implements AutoCloseable {
     private final List<EventHubConsumer> consumers = new ArrayList<>();
     private final Map<String, EventHubConsumer> consumerByFunction = new LinkedHashMap<>();
 
-    EventHubTriggers(List<FunctionDefinition> functions, HostSettings settings, JsonNode hostJson, Path stateDir, FunctionInvoker invoker,
-                     Clock clock, PrintStream log) throws IOException {
+    /**
+     * {@code functions} are consumed; {@code disabledFunctions} only have their hubs opened, so publishes to
+     * them are taken and kept (up to retention) for when the function is enabled again.
+     */
+    EventHubTriggers(List<FunctionDefinition> functions, List<FunctionDefinition> disabledFunctions, HostSettings settings, JsonNode hostJson,
+                     Path stateDir, FunctionInvoker invoker, Clock clock, PrintStream log) throws IOException {
         int partitions = settings.get("LOCALHOST_EVENTHUB_PARTITIONS").map(Integer::parseInt).orElse(4);
         int retention = settings.get("LOCALHOST_EVENTHUB_RETENTION").map(Integer::parseInt).orElse(LocalEventHub.DEFAULT_RETENTION_PER_PARTITION);
         EventLogOptions logOptions = new EventLogOptions(settings.get("LOCALHOST_EVENTHUB_FSYNC").map(Boolean::parseBoolean).orElse(true),
                 settings.get("LOCALHOST_EVENTHUB_SEGMENT_BYTES").map(Long::parseLong).orElse(EventLogOptions.DEFAULT_SEGMENT_BYTES));
         EventHubTriggerOptions options = EventHubTriggerOptions.fromHostJson(hostJson);
-        FileCheckpointStore checkpoints = functions.isEmpty() ? null : new FileCheckpointStore(stateDir.resolve("eventhub-checkpoints.json"));
+        FileCheckpointStore checkpoints = functions.isEmpty() && disabledFunctions.isEmpty() ? null
+                : new FileCheckpointStore(stateDir.resolve("eventhub-checkpoints.json"));
+        for (FunctionDefinition function : disabledFunctions) {
+            String hubName = settings.resolve(function.trigger().path("eventHubName").asText(), "function '" + function.name() + "' eventHubName");
+            String key = hubName.toLowerCase(Locale.ROOT);
+            if (!hubs.containsKey(key)) {
+                hubs.put(key, open(hubName, partitions, clock, retention, stateDir.resolve("eventhubs").resolve(key), logOptions, checkpoints, log));
+                log.println("event hub " + hubName + ": taking events for the disabled function " + function.name() + ", kept until it runs");
+            }
+        }
         for (FunctionDefinition function : functions) {
             JsonNode trigger = function.trigger();
             String where = "function '" + function.name() + "'";

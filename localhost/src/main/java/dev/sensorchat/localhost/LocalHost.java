@@ -6,6 +6,10 @@ import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sensorchat.localhost.eventhubs.EventRecord;
+import dev.sensorchat.localhost.eventhubs.InvalidBatchException;
+import dev.sensorchat.localhost.eventhubs.LocalEventHub;
+import dev.sensorchat.localhost.eventhubs.NdjsonBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -84,15 +90,17 @@ public final class LocalHost implements AutoCloseable {
         this.routePrefix = hostJson.path("extensions").path("http").path("routePrefix").asText("api");
         this.maxRequestBytes = settings.get("LOCALHOST_MAX_REQUEST_BYTES").map(Long::parseLong).orElse(DEFAULT_MAX_REQUEST_BYTES);
         List<FunctionDefinition> enabled = new ArrayList<>();
+        List<FunctionDefinition> disabled = new ArrayList<>();
         for (FunctionDefinition function : FunctionDefinition.loadAll(appDir)) {
             if (settings.disabled(function.name())) {
                 log.println("function " + function.name() + " is disabled (AzureWebJobs." + function.name() + ".Disabled)");
+                disabled.add(function);
                 continue;
             }
             checkServed(function);
             enabled.add(function);
         }
-        if (enabled.isEmpty()) {
+        if (enabled.isEmpty() && disabled.isEmpty()) {
             throw new IllegalStateException("no functions in " + appDir + ": build the app first (mvn package)");
         }
         this.functions = List.copyOf(enabled);
@@ -115,8 +123,11 @@ public final class LocalHost implements AutoCloseable {
         this.changeFeeds = new CosmosTriggers(triggered("cosmosDBTrigger"), settings, connections, invoker, log);
         List<FunctionDefinition> connected = triggered("eventHubTrigger").stream()
                 .filter(function -> connections.isRealEventHubs(function.trigger().path("connection").asText())).toList();
-        this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger").stream().filter(f -> !connected.contains(f)).toList(), settings,
-                hostJson, stateDir, invoker, clock, log);
+        // A disabled function's hub still takes events, as an Event Hub in Azure does: they wait for it to be enabled.
+        List<FunctionDefinition> idleHubs = disabled.stream().filter(function -> function.triggerType().equals("eventHubTrigger")
+                && !connections.isRealEventHubs(function.trigger().path("connection").asText())).toList();
+        this.eventHubs = new EventHubTriggers(triggered("eventHubTrigger").stream().filter(f -> !connected.contains(f)).toList(), idleHubs,
+                settings, hostJson, stateDir, invoker, clock, log);
         this.connectedEventHubs = new ConnectedEventHubTriggers(connected, settings, connections, hostJson, invoker, log);
         connected.forEach(function -> log.println("function " + function.name() + " consumes from the Event Hubs namespace of connection '"
                 + function.trigger().path("connection").asText() + "'"));
@@ -442,7 +453,7 @@ public final class LocalHost implements AutoCloseable {
             }
         }
         names.sort(Comparator.reverseOrder());
-        Map<String, Integer> reasons = new java.util.TreeMap<>();
+        Map<String, Integer> reasons = new TreeMap<>();
         List<JsonNode> latest = new ArrayList<>();
         for (String name : names.subList(0, Math.min(names.size(), MAX_DEAD_LETTERS_SCANNED))) {
             try {
@@ -463,24 +474,32 @@ public final class LocalHost implements AutoCloseable {
         return answer;
     }
 
-    /** {@code POST /admin/eventhubs/{hub}?partitionKey=}: NDJSON (one event per line) or a JSON array of events. */
+    /**
+     * {@code POST /admin/eventhubs/{hub}?partitionKey=}: NDJSON (one event per line), a JSON array of
+     * events, or Event Hubs' REST batch ({@code application/vnd.microsoft.servicebus.json}), whose messages
+     * may each name their own partition key.
+     */
     private void publish(HttpExchange exchange, String hubName, Map<String, String> query) throws IOException {
-        Optional<dev.sensorchat.localhost.eventhubs.LocalEventHub> hub = eventHubs.hub(hubName);
+        Optional<LocalEventHub> hub = eventHubs.hub(hubName);
         if (hub.isEmpty()) {
             send(exchange, 404, "application/json", problem(404, "No function listens to an event hub named " + hubName));
             return;
         }
-        List<String> bodies;
+        List<NdjsonBatch.Message> messages;
         try {
-            bodies = dev.sensorchat.localhost.eventhubs.NdjsonBatch.DEFAULT.read(exchange.getRequestBody(),
+            messages = NdjsonBatch.DEFAULT.readMessages(exchange.getRequestBody(),
                     exchange.getRequestHeaders().getFirst("Content-Type"));
-        } catch (dev.sensorchat.localhost.eventhubs.InvalidBatchException e) {
+        } catch (InvalidBatchException e) {
             send(exchange, e.httpStatus(), "application/json", problem(e.httpStatus(), e.getMessage()));
             return;
         }
-        List<dev.sensorchat.localhost.eventhubs.EventRecord> records;
+        List<String> bodies = messages.stream().map(NdjsonBatch.Message::body).toList();
+        List<String> keys = messages.stream().map(NdjsonBatch.Message::partitionKey).toList();
+        List<EventRecord> records;
         try {
-            records = hub.get().publish(bodies, query.get("partitionKey"));
+            records = keys.stream().allMatch(Objects::isNull)
+                    ? hub.get().publish(bodies, query.get("partitionKey"))
+                    : hub.get().publishKeyed(bodies, keys, query.get("partitionKey"));
         } catch (java.io.UncheckedIOException e) {
             // Not written to the hub's log, so not accepted: the sender retries.
             log.println("event hub " + hub.get().name() + ": a publish was refused: " + e.getMessage());
@@ -489,9 +508,19 @@ public final class LocalHost implements AutoCloseable {
             return;
         }
         var answer = JSON.createObjectNode().put("hub", hub.get().name()).put("events", records.size());
-        if (!records.isEmpty()) {
-            answer.put("partition", records.get(0).partitionId()).put("firstSequenceNumber", records.get(0).sequenceNumber())
-                    .put("lastSequenceNumber", records.get(records.size() - 1).sequenceNumber());
+        Map<String, long[]> byPartition = new TreeMap<>();
+        for (var record : records) {
+            long[] range = byPartition.computeIfAbsent(record.partitionId(), id -> new long[] {record.sequenceNumber(), 0});
+            range[1] = record.sequenceNumber();
+        }
+        if (byPartition.size() == 1) {
+            var only = byPartition.entrySet().iterator().next();
+            answer.put("partition", only.getKey()).put("firstSequenceNumber", only.getValue()[0])
+                    .put("lastSequenceNumber", only.getValue()[1]);
+        } else {
+            var partitions = answer.putObject("partitions");
+            byPartition.forEach((id, range) -> partitions.putObject(id).put("firstSequenceNumber", range[0])
+                    .put("lastSequenceNumber", range[1]));
         }
         send(exchange, 202, "application/json", answer.toString().getBytes(StandardCharsets.UTF_8));
     }

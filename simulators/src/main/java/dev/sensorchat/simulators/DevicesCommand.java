@@ -143,8 +143,14 @@ public final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--file", description = "file target: the NDJSON file (gzipped when it ends in .gz).")
     Path file;
 
-    @Option(names = "--url", description = "http target: the URL to POST each device's events to, as NDJSON (?partitionKey=<device> is added).")
+    @Option(names = "--url", description = "http target: the local host's Event Hubs endpoint (or any URL) to POST events to.")
     URI url;
+
+    @Option(names = "--http-format", defaultValue = "ndjson",
+            description = "http target: ndjson (each device's events in their own request, ?partitionKey=<device> added) or batch "
+                    + "(Event Hubs' REST batch, application/vnd.microsoft.servicebus.json: many devices' events a request, "
+                    + "each with its device as partition key, up to 1 MB) (default: ${DEFAULT-VALUE}).")
+    HttpSink.Format httpFormat;
 
     @Option(names = "--http-streams", defaultValue = "" + HttpSink.DEFAULT_STREAMS,
             description = "http target: concurrent senders; a device's events always go in order through one (default: ${DEFAULT-VALUE}).")
@@ -387,7 +393,7 @@ public final class DevicesCommand implements Callable<Integer> {
                 if (httpStreams < 1 || httpStreams > 256) {
                     throw invalid("--http-streams must be 1 to 256");
                 }
-                yield new HttpSink(url, outcomes, httpStreams);
+                yield new HttpSink(url, outcomes, httpStreams, httpFormat);
             }
             case BLOB -> new BlobSink(blobContainer(), blobFormat, gateways, eventsPerFile, outcomes);
             case EVENTHUBS -> eventHubsSink(outcomes);

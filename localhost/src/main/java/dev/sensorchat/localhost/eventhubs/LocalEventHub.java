@@ -144,6 +144,43 @@ public final class LocalEventHub implements AutoCloseable {
         return partitions[index].append(bodies, keyed ? partitionKey : null, clock);
     }
 
+    /**
+     * Enqueues messages that name their own partition keys (Event Hubs' REST batch): each goes to its
+     * key's partition, or {@code defaultKey}'s, or with neither to one partition chosen for the
+     * unkeyed ones; order is kept within each partition. Partitions are appended one after another, so
+     * when one fails (an I/O error, as {@link #publish}), those before it keep their events: a sender
+     * that retries repeats them, as Event Hubs' own sends are at least once.
+     */
+    public List<EventRecord> publishKeyed(List<String> bodies, List<String> partitionKeys, String defaultKey) {
+        Objects.requireNonNull(bodies, "bodies");
+        if (bodies.size() != partitionKeys.size()) {
+            throw new IllegalArgumentException("one partition key (or null) for each body");
+        }
+        boolean defaultKeyed = defaultKey != null && !defaultKey.isEmpty();
+        int unkeyed = defaultKeyed ? PartitionKeys.partitionFor(defaultKey, partitions.length)
+                : Math.floorMod(roundRobin.getAndIncrement(), partitions.length);
+        List<List<String>> groupBodies = new ArrayList<>();
+        List<List<String>> groupKeys = new ArrayList<>();
+        for (int i = 0; i < partitions.length; i++) {
+            groupBodies.add(new ArrayList<>());
+            groupKeys.add(new ArrayList<>());
+        }
+        for (int i = 0; i < bodies.size(); i++) {
+            String key = partitionKeys.get(i);
+            String resolved = key != null && !key.isEmpty() ? key : defaultKeyed ? defaultKey : null;
+            int index = resolved != null ? PartitionKeys.partitionFor(resolved, partitions.length) : unkeyed;
+            groupBodies.get(index).add(bodies.get(i));
+            groupKeys.get(index).add(resolved);
+        }
+        List<EventRecord> stored = new ArrayList<>(bodies.size());
+        for (int i = 0; i < partitions.length; i++) {
+            if (!groupBodies.get(i).isEmpty()) {
+                stored.addAll(partitions[i].appendKeyed(groupBodies.get(i), groupKeys.get(i), clock));
+            }
+        }
+        return stored;
+    }
+
     /** Enqueues the bodies, in order, in the given partition (Event Hubs' send to a partition id). */
     public List<EventRecord> publishToPartition(String partitionId, List<String> bodies) {
         Objects.requireNonNull(bodies, "bodies");
@@ -352,6 +389,11 @@ public final class LocalEventHub implements AutoCloseable {
 
         /** Stores one publish call: in the log first (if any), and only if that worked, in memory. */
         List<EventRecord> append(List<String> bodies, String partitionKey, Clock clock) {
+            return appendKeyed(bodies, java.util.Collections.nCopies(bodies.size(), partitionKey), clock);
+        }
+
+        /** Appends the bodies, each with its own partition key (or null), as one write. */
+        List<EventRecord> appendKeyed(List<String> bodies, List<String> partitionKeys, Clock clock) {
             long[] sizes = new long[bodies.size()];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = Objects.requireNonNull(bodies.get(i), "an event body is null").getBytes(StandardCharsets.UTF_8).length;
@@ -363,7 +405,7 @@ public final class LocalEventHub implements AutoCloseable {
                 long sequence = nextSequence;
                 long offset = nextOffset;
                 for (int i = 0; i < sizes.length; i++) {
-                    stored.add(new EventRecord(id, sequence++, offset, enqueued, partitionKey, bodies.get(i)));
+                    stored.add(new EventRecord(id, sequence++, offset, enqueued, partitionKeys.get(i), bodies.get(i)));
                     offset += sizes[i];
                 }
                 if (log != null) {

@@ -25,6 +25,12 @@ import java.util.Locale;
  * <li>JSON ({@code application/json} or {@code +json}): an array, each element one event; a string
  *     element's body is the string itself, any other element is re-serialized compactly (numbers keep
  *     their exact text). A body that is not an array is one event. A null element is refused.</li>
+ * <li>Event Hubs' REST batch ({@code application/vnd.microsoft.servicebus.json}, "Send batch events"):
+ *     an array of messages {@code {"Body": "...", "IsBodyBase64": false, "BrokerProperties":
+ *     {"PartitionKey": "..."}, "UserProperties": {...}}}; each message is one event, its body the
+ *     {@code Body} string (base64-decoded when {@code IsBodyBase64}), with its own partition key, so one
+ *     request can carry many devices' events. Other broker and user properties are accepted and
+ *     dropped: the local hub keeps none.</li>
  * </ul>
  * Bodies are UTF-8 (a leading byte-order mark is dropped). Limits, by default as Event Hubs: 1 MB per
  * event, and 4 MB per request; over either is a {@link BatchTooLargeException} (413). A body without
@@ -59,11 +65,39 @@ public final class NdjsonBatch {
 
     /** Reads at most the body limit (and one byte more, to tell it was exceeded) and parses it. */
     public List<String> read(InputStream body, String contentType) throws IOException {
+        return parse(readLimited(body), contentType);
+    }
+
+    /** One event of a request, with the partition key its message named (null: the request's, or none). */
+    public record Message(String body, String partitionKey) {
+    }
+
+    /** As {@link #read}, keeping each message's own partition key (set only by Event Hubs' batch format). */
+    public List<Message> readMessages(InputStream body, String contentType) throws IOException {
+        return parseMessages(readLimited(body), contentType);
+    }
+
+    /** As {@link #parse}, keeping each message's own partition key. */
+    public List<Message> parseMessages(byte[] body, String contentType) {
+        if (!isServiceBusBatch(contentType)) {
+            return parse(body, contentType).stream().map(event -> new Message(event, null)).toList();
+        }
+        if (body.length > maxBodyBytes) {
+            throw tooLargeBody();
+        }
+        List<Message> messages = batchMessages(body, hasByteOrderMark(body) ? 3 : 0);
+        if (messages.isEmpty()) {
+            throw new InvalidBatchException("the body holds no events");
+        }
+        return messages;
+    }
+
+    private byte[] readLimited(InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(maxBodyBytes + 1);
         if (bytes.length > maxBodyBytes) {
             throw tooLargeBody();
         }
-        return parse(bytes, contentType);
+        return bytes;
     }
 
     /** Parses a whole body, by its Content-Type (parameters such as charset are ignored). */
@@ -87,6 +121,11 @@ public final class NdjsonBatch {
     /** Parses a JSON array (or single value) text. */
     public List<String> parseJson(String text) {
         return parse(text.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    static boolean isServiceBusBatch(String contentType) {
+        return contentType != null
+                && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/vnd.microsoft.servicebus.json");
     }
 
     static boolean isJson(String contentType) {
@@ -143,6 +182,89 @@ public final class NdjsonBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private List<Message> batchMessages(byte[] body, int start) {
+        List<Message> messages = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(body, start, body.length - start)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new InvalidBatchException("an Event Hubs batch is a JSON array of messages ({\"Body\": ...})");
+            }
+            int index = 0;
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new InvalidBatchException("the JSON array is not closed");
+                }
+                messages.add(batchMessage(parser, token, "message " + index++));
+            }
+            if (parser.nextToken() != null) {
+                throw new InvalidBatchException("unexpected content after the JSON array at " + location(parser));
+            }
+            return messages;
+        } catch (JsonProcessingException e) {
+            throw new InvalidBatchException("malformed JSON: " + e.getOriginalMessage() + " at " + location(e), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Message batchMessage(JsonParser parser, JsonToken token, String what) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            throw new InvalidBatchException(what + " is not an object with a Body");
+        }
+        String body = null;
+        String partitionKey = null;
+        boolean base64 = false;
+        for (JsonToken field = parser.nextToken(); field == JsonToken.FIELD_NAME; field = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "Body" -> {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw new InvalidBatchException(what + ": Body is not a string");
+                    }
+                    body = parser.getText();
+                }
+                case "IsBodyBase64" -> base64 = value == JsonToken.VALUE_TRUE;
+                case "BrokerProperties" -> partitionKey = partitionKey(parser, value, what);
+                default -> parser.skipChildren(); // UserProperties and the like: the local hub keeps no properties
+            }
+        }
+        if (body == null) {
+            throw new InvalidBatchException(what + " has no Body");
+        }
+        if (base64) {
+            try {
+                body = new String(java.util.Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidBatchException(what + ": IsBodyBase64, but Body is not base64");
+            }
+        }
+        int bytes = utf8Length(body);
+        if (bytes > maxEventBytes) {
+            throw tooLargeEvent(what, bytes);
+        }
+        return new Message(body, partitionKey == null || partitionKey.isEmpty() ? null : partitionKey);
+    }
+
+    private static String partitionKey(JsonParser parser, JsonToken value, String what) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            throw new InvalidBatchException(what + ": BrokerProperties is not an object");
+        }
+        String partitionKey = null;
+        for (JsonToken field = parser.nextToken(); field == JsonToken.FIELD_NAME; field = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken property = parser.nextToken();
+            if (name.equals("PartitionKey")) {
+                if (property != JsonToken.VALUE_STRING) {
+                    throw new InvalidBatchException(what + ": BrokerProperties.PartitionKey is not a string");
+                }
+                partitionKey = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return partitionKey;
     }
 
     private String event(JsonParser parser, JsonToken token, String what) throws IOException {

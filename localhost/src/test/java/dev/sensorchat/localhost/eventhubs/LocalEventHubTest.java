@@ -54,6 +54,23 @@ class LocalEventHubTest {
     }
 
     @Test
+    void aKeyedPublishSendsEachMessageToItsKeysPartitionInOrder() {
+        LocalEventHub hub = new LocalEventHub("telemetry", 4, Clock.fixed(T0, ZoneOffset.UTC));
+        // Keys on different partitions, and a message without one that takes the request's key.
+        String a = "dev-a";
+        String b = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "dev-" + i)
+                .filter(key -> PartitionKeys.partitionFor(key, 4) != PartitionKeys.partitionFor(a, 4)).findFirst().orElseThrow();
+        List<EventRecord> stored = hub.publishKeyed(List.of("a1", "b1", "a2", "x", "b2"), java.util.Arrays.asList(a, b, a, null, b), a);
+
+        assertEquals(5, stored.size());
+        assertEquals(List.of("a1", "a2", "x"), hub.read(hub.partitionFor(a), 0, 10).stream().map(EventRecord::body).toList());
+        assertEquals(List.of(a, a, a), hub.read(hub.partitionFor(a), 0, 10).stream().map(EventRecord::partitionKey).toList());
+        assertEquals(List.of("b1", "b2"), hub.read(hub.partitionFor(b), 0, 10).stream().map(EventRecord::body).toList());
+        assertEquals(List.of(0L, 1L), hub.read(hub.partitionFor(b), 0, 10).stream().map(EventRecord::sequenceNumber).toList());
+        assertThrows(IllegalArgumentException.class, () -> hub.publishKeyed(List.of("a"), List.of(), null));
+    }
+
+    @Test
     void enqueuedTimeIsTheClockAtPublish() {
         MutableClock clock = new MutableClock(T0);
         LocalEventHub hub = new LocalEventHub("h", 1, clock);

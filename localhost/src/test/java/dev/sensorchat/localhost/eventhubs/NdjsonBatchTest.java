@@ -49,6 +49,42 @@ class NdjsonBatchTest {
     }
 
     @Test
+    void anEventHubsRestBatchIsOneEventPerMessageEachWithItsOwnPartitionKey() {
+        String body = "[{\"Body\": \"{\\\"deviceId\\\":\\\"d1\\\"}\", \"BrokerProperties\": {\"PartitionKey\": \"d1\", \"CorrelationId\": \"c\"}},\n"
+                + " {\"UserProperties\": {\"Alert\": \"Strong Wind\", \"nested\": [1, {\"x\": 2}]}, \"Body\": \"not json\"},\n"
+                + " {\"Body\": \"" + java.util.Base64.getEncoder().encodeToString("é€".getBytes(StandardCharsets.UTF_8))
+                + "\", \"IsBodyBase64\": true, \"BrokerProperties\": {\"PartitionKey\": \"\"}}]";
+        assertEquals(List.of(
+                new NdjsonBatch.Message("{\"deviceId\":\"d1\"}", "d1"),
+                new NdjsonBatch.Message("not json", null),
+                new NdjsonBatch.Message("é€", null)),
+                parser.parseMessages(body.getBytes(StandardCharsets.UTF_8), "application/vnd.microsoft.servicebus.json; charset=utf-8"));
+        // The other formats carry no key of their own.
+        assertEquals(List.of(new NdjsonBatch.Message("a", null)), parser.parseMessages("a\n".getBytes(StandardCharsets.UTF_8), null));
+    }
+
+    @Test
+    void aMalformedEventHubsBatchIsABadRequestNamingTheMessage() {
+        String type = "application/vnd.microsoft.servicebus.json";
+        for (var bad : List.of(
+                List.of("{\"Body\": \"a\"}", "array"),
+                List.of("[\"a\"]", "message 0 is not an object"),
+                List.of("[{\"Body\": \"a\"}, {\"BrokerProperties\": {}}]", "message 1 has no Body"),
+                List.of("[{\"Body\": {\"t\": 1}}]", "Body is not a string"),
+                List.of("[{\"Body\": \"a\", \"BrokerProperties\": {\"PartitionKey\": 7}}]", "PartitionKey is not a string"),
+                List.of("[{\"Body\": \"%%%\", \"IsBodyBase64\": true}]", "not base64"),
+                List.of("[]", "no events"),
+                List.of("[{\"Body\": \"a\"}", "malformed JSON"))) {
+            InvalidBatchException error = assertThrows(InvalidBatchException.class,
+                    () -> parser.parseMessages(bad.get(0).getBytes(StandardCharsets.UTF_8), type), bad.get(0));
+            assertEquals(400, error.httpStatus(), bad.get(0));
+            assertTrue(error.getMessage().contains(bad.get(1)), bad.get(0) + ": " + error.getMessage());
+        }
+        NdjsonBatch small = new NdjsonBatch(1000, 10);
+        assertThrows(BatchTooLargeException.class, () -> small.parseMessages("[{\"Body\": \"01234567890\"}]".getBytes(StandardCharsets.UTF_8), type));
+    }
+
+    @Test
     void malformedJsonNullElementsAndEmptyBodiesAreBadRequests() {
         for (String body : List.of("[{\"a\": 1}", "[1, 2,]", "[1] [2]", "[null]", "[]", "")) {
             InvalidBatchException error = assertThrows(InvalidBatchException.class, () -> parser.parseJson(body), body);

@@ -33,6 +33,7 @@ class HttpTargetTest {
     private HttpServer server;
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<Integer> batchBodies = Collections.synchronizedList(new ArrayList<>());
     /** Status codes to answer with first, in turn, before answering 202. */
     private final List<Integer> script = Collections.synchronizedList(new ArrayList<>());
 
@@ -46,7 +47,17 @@ class HttpTargetTest {
             requests.incrementAndGet();
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = script.isEmpty() ? 202 : script.remove(0);
-            if (status == 202) {
+            if (status == 202 && "application/vnd.microsoft.servicebus.json".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                assertEquals(null, exchange.getRequestURI().getQuery(), "each message names its partition key");
+                assertTrue(body.length <= HttpSink.MAX_BATCH_BYTES, "a batch is at most 1 MB: " + body.length);
+                batchBodies.add(body.length);
+                for (var message : JSON.readTree(body)) {
+                    String event = message.get("Body").asText();
+                    String key = message.get("BrokerProperties").get("PartitionKey").asText();
+                    assertTrue(event.startsWith("{\"deviceId\":\"" + key), "the partition key is the device: " + event);
+                    received.add(event);
+                }
+            } else if (status == 202) {
                 String key = URLDecoder.decode(exchange.getRequestURI().getQuery().replaceFirst("^partitionKey=", ""), StandardCharsets.UTF_8);
                 assertEquals("application/x-ndjson", exchange.getRequestHeaders().getFirst("Content-Type"));
                 for (String event : new String(body, StandardCharsets.UTF_8).split("\n")) {
@@ -70,8 +81,14 @@ class HttpTargetTest {
     }
 
     private int run(Path expected, String... extra) {
-        List<String> args = new ArrayList<>(List.of("devices", "--devices", "12", "--duration", "10m", "--speed", "0", "--seed", "4",
-                "--start", "2026-11-22T00:00:00Z", "--batch-size", "50", "--malformed-rate", "0.05", "--duplicate-rate", "0.05"));
+        List<String> defaults = List.of("--devices", "12", "--duration", "10m", "--speed", "0", "--seed", "4",
+                "--start", "2026-11-22T00:00:00Z", "--batch-size", "50", "--malformed-rate", "0.05", "--duplicate-rate", "0.05");
+        List<String> args = new ArrayList<>(List.of("devices"));
+        for (int i = 0; i < defaults.size(); i += 2) { // an option in extra replaces its default
+            if (!List.of(extra).contains(defaults.get(i))) {
+                args.addAll(defaults.subList(i, i + 2));
+            }
+        }
         args.addAll(List.of(extra));
         if (expected != null) { // the same run to a file, for comparison
             List<String> toFile = new ArrayList<>(args);
@@ -99,6 +116,32 @@ class HttpTargetTest {
             assertEquals(sent.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(),
                     received.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(), "in order");
         }
+    }
+
+    @Test
+    void inEventHubsBatchesManyDevicesShareARequestEachEventKeyedByItsDeviceInOrder() throws Exception {
+        Path expected = dir.resolve("expected.ndjson");
+        assertEquals(0, run(expected, "--http-format", "batch"));
+        List<String> sent = Files.readAllLines(expected); // malformed events included: a Body is any text
+        assertEquals(sent.stream().sorted().toList(), received.stream().sorted().toList());
+        for (String device : List.of("thermostat-1", "air-2", "machine-3")) {
+            assertEquals(sent.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(),
+                    received.stream().filter(line -> line.startsWith("{\"deviceId\":\"" + device + "\"")).toList(), "in order");
+        }
+        // Batches of 50 events over 4 senders: a request per sender and send, not one per device.
+        assertTrue(requests.get() < sent.size() / 5, requests.get() + " requests for " + sent.size() + " events");
+    }
+
+    @Test
+    void aBatchOverOneMegabyteIsSplitIntoRequestsThatEachFit() throws Exception {
+        // 72,000 events in sends of 20,000 on one sender: about 4 MB a send, so several requests each.
+        Path expected = dir.resolve("expected.ndjson");
+        assertEquals(0, run(expected, "--http-format", "batch", "--http-streams", "1", "--devices", "200", "--duration", "60m",
+                "--batch-size", "20000"));
+        assertEquals(Files.readAllLines(expected).stream().sorted().toList(), received.stream().sorted().toList());
+        // Each at most 1 MB (checked as they arrive), and filled: all but each send's last are over 900 KB.
+        long full = batchBodies.stream().filter(bytes -> bytes > 900 * 1024).count();
+        assertTrue(batchBodies.size() >= 8 && full >= batchBodies.size() - 4, batchBodies.toString());
     }
 
     @Test
@@ -146,7 +189,7 @@ class HttpTargetTest {
                 batch.add(new SimEvent(device, i, i, new String[0], new double[0],
                         "{\"deviceId\":\"" + device + "\",\"n\":" + i + "}", true, null));
             }
-            try (HttpSink sink = new HttpSink(URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/"), outcomes, 4)) {
+            try (HttpSink sink = new HttpSink(URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/"), outcomes, 4, HttpSink.Format.NDJSON)) {
                 sink.send(batch);
             }
             assertEquals(40, outcomes.acknowledged());

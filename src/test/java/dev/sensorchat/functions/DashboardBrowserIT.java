@@ -61,7 +61,10 @@ class DashboardBrowserIT {
 
     @BeforeAll
     void setUp(LocalAzure azure) throws Exception {
-        chromium = Chromium.findOrSkip("DashboardBrowserIT");
+        chromium = Chromium.find().orElse(null);
+        if (chromium == null) {
+            return; // the test says it is skipped, and is counted so
+        }
         dir = Files.createTempDirectory("dashboard-browser-it");
         identity = new LocalOpenIdProvider(dir);
         Map<String, String> values = LocalHostProcess.settings(azure, Map.of("AUTH_ISSUER", identity.issuer(),
@@ -87,6 +90,7 @@ class DashboardBrowserIT {
 
     @Test
     void eachRoleUsesTheDashboardInChromium() throws Exception {
+        Chromium.findOrSkip("DashboardBrowserIT");
         String thermostat = "dt" + run;
         String hot = thermostat + "-2";
         createOverheatRule(hot);

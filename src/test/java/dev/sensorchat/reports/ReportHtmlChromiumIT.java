@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sensorchat.testing.Chromium;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,12 +57,6 @@ class ReportHtmlChromiumIT {
     private static final Instant FROM = Instant.parse("2026-11-22T00:00:00Z");
     private static final Instant TO = Instant.parse("2026-11-23T00:00:00Z");
 
-    private static Path chromium;
-
-    @BeforeAll
-    static void findChromium() {
-        chromium = dev.sensorchat.testing.Chromium.findOrSkip("ReportHtmlChromiumIT");
-    }
 
     @Test
     void theFleetReportRendersInChromiumWithItsChartsAndNoScriptErrors() throws Exception {
@@ -167,6 +161,7 @@ class ReportHtmlChromiumIT {
         Path stdout = OUT.resolve("chromium.out");
         Path stderr = OUT.resolve("chromium.err");
         Files.deleteIfExists(png);
+        Path chromium = Chromium.findOrSkip("ReportHtmlChromiumIT");
         List<String> command = List.of(chromium.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-extensions", "--mute-audio", "--force-device-scale-factor=1", "--user-data-dir=" + profile,

@@ -55,24 +55,21 @@ final class EventHubTriggers implements AutoCloseable {
         EventHubTriggerOptions options = EventHubTriggerOptions.fromHostJson(hostJson);
         FileCheckpointStore checkpoints = functions.isEmpty() && disabledFunctions.isEmpty() ? null
                 : new FileCheckpointStore(stateDir.resolve("eventhub-checkpoints.json"));
-        for (FunctionDefinition function : disabledFunctions) {
-            String hubName = settings.resolve(function.trigger().path("eventHubName").asText(), "function '" + function.name() + "' eventHubName");
+        // Every hub a function names, enabled or not, once; a disabled function's is opened without a consumer.
+        for (FunctionDefinition function : java.util.stream.Stream.concat(disabledFunctions.stream(), functions.stream()).toList()) {
+            String hubName = hubName(function, settings);
             String key = hubName.toLowerCase(Locale.ROOT);
             if (!hubs.containsKey(key)) {
                 hubs.put(key, open(hubName, partitions, clock, retention, stateDir.resolve("eventhubs").resolve(key), logOptions, checkpoints, log));
-                log.println("event hub " + hubName + ": taking events for the disabled function " + function.name() + ", kept until it runs");
+                if (disabledFunctions.contains(function)) {
+                    log.println("event hub " + hubName + ": taking events for the disabled function " + function.name() + ", kept until it runs");
+                }
             }
         }
         for (FunctionDefinition function : functions) {
             JsonNode trigger = function.trigger();
-            String where = "function '" + function.name() + "'";
-            String hubName = settings.resolve(trigger.path("eventHubName").asText(), where + " eventHubName");
-            String consumerGroup = settings.resolve(trigger.path("consumerGroup").asText("$Default"), where + " consumerGroup");
-            String key = hubName.toLowerCase(Locale.ROOT);
-            if (!hubs.containsKey(key)) {
-                hubs.put(key, open(hubName, partitions, clock, retention, stateDir.resolve("eventhubs").resolve(key), logOptions, checkpoints, log));
-            }
-            LocalEventHub hub = hubs.get(key);
+            String consumerGroup = settings.resolve(trigger.path("consumerGroup").asText("$Default"), "function '" + function.name() + "' consumerGroup");
+            LocalEventHub hub = hubs.get(hubName(function, settings).toLowerCase(Locale.ROOT));
             String bindingName = trigger.path("name").asText();
             EventHubConsumer consumer = EventHubConsumer.builder(hub, (partitionId, batch) -> deliver(invoker, function, bindingName, hub,
                             consumerGroup, partitionId, batch))
@@ -81,6 +78,10 @@ final class EventHubTriggers implements AutoCloseable {
             consumers.add(consumer);
             consumerByFunction.put(function.name(), consumer);
         }
+    }
+
+    private static String hubName(FunctionDefinition function, HostSettings settings) {
+        return settings.resolve(function.trigger().path("eventHubName").asText(), "function '" + function.name() + "' eventHubName");
     }
 
     /** Opens a hub's logs, and says what they held: how far each partition got, and anything the replay had to cut off. */

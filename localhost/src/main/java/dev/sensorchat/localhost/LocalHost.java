@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -497,9 +496,7 @@ public final class LocalHost implements AutoCloseable {
         List<String> keys = messages.stream().map(NdjsonBatch.Message::partitionKey).toList();
         List<EventRecord> records;
         try {
-            records = keys.stream().allMatch(Objects::isNull)
-                    ? hub.get().publish(bodies, query.get("partitionKey"))
-                    : hub.get().publishKeyed(bodies, keys, query.get("partitionKey"));
+            records = hub.get().publishKeyed(bodies, keys, query.get("partitionKey"));
         } catch (java.io.UncheckedIOException e) {
             // Not written to the hub's log, so not accepted: the sender retries.
             log.println("event hub " + hub.get().name() + ": a publish was refused: " + e.getMessage());

@@ -134,20 +134,13 @@ public final class LocalEventHub implements AutoCloseable {
      */
     public List<EventRecord> publish(List<String> bodies, String partitionKey) {
         Objects.requireNonNull(bodies, "bodies");
-        if (bodies.isEmpty()) {
-            return List.of();
-        }
-        boolean keyed = partitionKey != null && !partitionKey.isEmpty();
-        int index = keyed
-                ? PartitionKeys.partitionFor(partitionKey, partitions.length)
-                : Math.floorMod(roundRobin.getAndIncrement(), partitions.length);
-        return partitions[index].append(bodies, keyed ? partitionKey : null, clock);
+        return bodies.isEmpty() ? List.of() : publishKeyed(bodies, java.util.Collections.nCopies(bodies.size(), null), partitionKey);
     }
 
     /**
-     * Enqueues messages that name their own partition keys (Event Hubs' REST batch): each goes to its
-     * key's partition, or {@code defaultKey}'s, or with neither to one partition chosen for the
-     * unkeyed ones; order is kept within each partition. Partitions are appended one after another, so
+     * Enqueues messages that may name their own partition keys (Event Hubs' REST batch): each goes to
+     * its key's partition, or {@code defaultKey}'s, or with neither to the next partition in turn (one
+     * for all the unkeyed ones of the call); order is kept within each partition. Partitions are appended one after another, so
      * when one fails (an I/O error, as {@link #publish}), those before it keep their events: a sender
      * that retries repeats them, as Event Hubs' own sends are at least once.
      */

@@ -79,13 +79,12 @@ public final class NdjsonBatch {
 
     /** As {@link #parse}, keeping each message's own partition key. */
     public List<Message> parseMessages(byte[] body, String contentType) {
-        if (!isServiceBusBatch(contentType)) {
-            return parse(body, contentType).stream().map(event -> new Message(event, null)).toList();
-        }
         if (body.length > maxBodyBytes) {
             throw tooLargeBody();
         }
-        List<Message> messages = batchMessages(body, hasByteOrderMark(body) ? 3 : 0);
+        int start = hasByteOrderMark(body) ? 3 : 0;
+        List<Message> messages = isServiceBusBatch(contentType) ? batchMessages(body, start)
+                : (isJson(contentType) ? jsonEvents(body, start) : ndjsonEvents(body, start)).stream().map(event -> new Message(event, null)).toList();
         if (messages.isEmpty()) {
             throw new InvalidBatchException("the body holds no events");
         }
@@ -102,15 +101,7 @@ public final class NdjsonBatch {
 
     /** Parses a whole body, by its Content-Type (parameters such as charset are ignored). */
     public List<String> parse(byte[] body, String contentType) {
-        if (body.length > maxBodyBytes) {
-            throw tooLargeBody();
-        }
-        int start = hasByteOrderMark(body) ? 3 : 0;
-        List<String> events = isJson(contentType) ? jsonEvents(body, start) : ndjsonEvents(body, start);
-        if (events.isEmpty()) {
-            throw new InvalidBatchException("the body holds no events");
-        }
-        return events;
+        return parseMessages(body, contentType).stream().map(Message::body).toList();
     }
 
     /** Parses NDJSON text. */

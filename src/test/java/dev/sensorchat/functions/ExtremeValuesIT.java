@@ -37,7 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalAzureExtension.class)
 class ExtremeValuesIT {
 
-    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    // All four readings in the current minute, so they share one window whatever the second is
+    // (at NOW-120 s and NOW-110 s they were split across two minutes one run in six).
+    private static final Instant MINUTE = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     private static final String DEVICE = "big-" + UUID.randomUUID().toString().substring(0, 6);
 
     private static AppContext app;
@@ -47,10 +49,10 @@ class ExtremeValuesIT {
     static void ingest(LocalAzure azure) {
         app = azure.newAppContext(ChatDeliveries.settings(null));
         summary = app.eventHubBatches().process("telemetry", "0", List.of(
-                event(1, NOW.minusSeconds(120), "1e15"),
-                event(2, NOW.minusSeconds(110), "1e15"),
-                event(3, NOW.minusSeconds(100), "1.7976931348623157e308"),
-                event(4, NOW.minusSeconds(90), "-1.7976931348623157e308")));
+                event(1, MINUTE.plusSeconds(1), "1e15"),
+                event(2, MINUTE.plusSeconds(2), "1e15"),
+                event(3, MINUTE.plusSeconds(3), "1.7976931348623157e308"),
+                event(4, MINUTE.plusSeconds(4), "-1.7976931348623157e308")));
         app.telemetryStreams().flushIdle();
     }
 
@@ -74,7 +76,7 @@ class ExtremeValuesIT {
     @Test
     void theLargestAcceptedValuesReachEveryConsumerReadably() throws IOException {
         HttpResponseMessage windows = new DevicesApi(app).aggregates(TestHttpRequest.get("http://localhost/api/devices/" + DEVICE
-                + "/metrics/energy").query("from", NOW.minusSeconds(3600).toString()), DEVICE, "energy", new TestExecutionContext("api"));
+                + "/metrics/energy").query("from", MINUTE.minusSeconds(3600).toString()), DEVICE, "energy", new TestExecutionContext("api"));
         assertEquals(200, windows.getStatusCode(), () -> String.valueOf(windows.getBody()));
         JsonNode window = Json.MAPPER.readTree((String) windows.getBody()).get("items").get(0);
         assertTrue(window.get("sum").isNumber(), "a number, never the string \"Infinity\": " + window);
@@ -87,7 +89,7 @@ class ExtremeValuesIT {
         assertTrue(report.contains("energy: min 1e+15, avg 1e+15, max 1e+15"), report);
 
         ReportsApi reports = new ReportsApi(app);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = LocalDate.ofInstant(MINUTE, ZoneOffset.UTC);
         HttpResponseMessage csv = reports.build(TestHttpRequest.get("http://localhost/api/reports").query("format", "csv")
                 .query("from", today.toString()).query("to", today.toString()).query("deviceId", DEVICE), new TestExecutionContext("reports"));
         assertEquals(200, csv.getStatusCode(), () -> String.valueOf(csv.getBody()));

@@ -82,7 +82,9 @@ class LocalHostIT {
     void start(LocalAzure azure) throws Exception {
         dir = Files.createTempDirectory("localhost-it");
         Map<String, String> values = new HashMap<>(azure.appSettings());
-        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 15 0 * * *",
+        // The daily report at Jan 1 00:00:00 only, not 00:15 every day: in a run over 00:15 UTC that firing would be
+        // counted too, and adminInvokesTimersAndReportsEachFunction expects only the one invocation it makes.
+        values.putAll(Map.of("FUNCTIONS_WORKER_RUNTIME", "java", "REPORT_SCHEDULE", "0 0 0 1 1 *",
                 "SILENT_DEVICES_SCHEDULE", "0 */5 * * * *", "RETENTION_SCHEDULE", "0 45 0 * * *",
                 "LOCALHOST_FUNCTION_KEY", FUNCTION_KEY, "LOCALHOST_MASTER_KEY", MASTER_KEY, "LOCALHOST_MAX_REQUEST_BYTES", "65536"));
         values.putAll(Map.of("TELEMETRY_HUB", "telemetry", "TELEMETRY_CONSUMER_GROUP", "$Default", "TelemetryEventHub", "local"));

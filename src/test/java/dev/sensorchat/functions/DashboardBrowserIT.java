@@ -95,9 +95,10 @@ class DashboardBrowserIT {
         String hot = thermostat + "-2";
         createOverheatRule(hot);
         Path truth = dir.resolve("truth.json");
-        // Readings end 3.5 minutes ago: past the silence deadline (the quiet allowed, a minute here, plus the minute
-        // a device document may lag), so the status cannot change while the test reads it.
-        Instant start = Instant.now().minusSeconds(9 * 60 + 30);
+        // Readings end 3 minutes ago: past the silence deadline (the quiet allowed, a minute here, plus the minute
+        // a device document may lag), so the status cannot change while the test reads it. The first are 9 minutes
+        // old, a minute inside the allowed lateness for the simulators' start.
+        Instant start = Instant.now().minusSeconds(9 * 60);
         // Six minutes of readings, sent at once; the overheat outlasts them, so its alert is still open.
         JsonNode summary = Simulators.run(dir, List.of("devices", "--devices", "6", "--interval", "10s", "--duration", "6m", "--speed", "0",
                 "--seed", "5", "--start", start.toString(), "--prefix", "thermostat=" + thermostat + ",air-quality=da" + run + ",machine=dm" + run,

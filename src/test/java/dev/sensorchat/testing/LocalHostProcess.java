@@ -60,7 +60,8 @@ public final class LocalHostProcess implements AutoCloseable {
 
     /**
      * App settings for a host over the test's servers: the Event Hub trigger on the host's local hub,
-     * timers that do not fire during a test, an uploads container of its own; {@code more} on top.
+     * the daily timers at 00:15 (report) and 00:45 UTC (retention), the silent-device check every 5 minutes,
+     * an uploads container of its own; {@code more} on top.
      */
     public static Map<String, String> settings(LocalAzure azure, Map<String, String> more) {
         Map<String, String> values = new java.util.HashMap<>(azure.appSettings());

@@ -11,6 +11,7 @@ import dev.sensorchat.ingest.EventHubBatchProcessor;
 import dev.sensorchat.ingest.IngestMetrics;
 import dev.sensorchat.observability.Invocation;
 import dev.sensorchat.observability.StoreUsage;
+import dev.sensorchat.telemetry.Timestamps;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -90,6 +91,10 @@ public final class TelemetryFunction {
     /** The host's enqueued time (a batch's {@code EnqueuedTimeUtc}) is ISO-8601, with or without a zone designator (then UTC). */
     public static Instant enqueuedTime(Object value) {
         String text = String.valueOf(value);
+        Instant simple = Timestamps.utcInstant(text);
+        if (simple != null) {
+            return simple;
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException withoutZone) {

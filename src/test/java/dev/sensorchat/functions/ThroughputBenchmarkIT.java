@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A benchmark: {@code -Dsensorchat.benchmarks=true}; {@code -Dsensorchat.throughput.events} (default
  * 60,000) and {@code .devices} (500) size the fleet; {@code .httpFormat} is how the simulators send
  * ({@code batch}: Event Hubs' REST batches, many devices a request; {@code ndjson}: a request per device
- * and send). The report is printed and written to
+ * and send); {@code .workerOptions} are JVM options for the hosts (a flight recording, say). The report is printed and written to
  * {@code target/throughput.txt}; nothing is asserted against the machine's figure.
  */
 @ExtendWith(LocalAzureExtension.class)
@@ -106,6 +106,10 @@ class ThroughputBenchmarkIT {
     private Run run(LocalAzure azure, Path dir, Mode mode, String design, Path appDir) throws Exception {
         Files.createDirectories(dir);
         Map<String, String> values = LocalHostProcess.settings(azure, Map.of());
+        if (System.getProperty("sensorchat.throughput.workerOptions") != null) {
+            // e.g. -XX:StartFlightRecording:filename=/tmp/p3-jfr/ (a directory: one recording per JVM), to see where the time goes
+            values.put("JAVA_TOOL_OPTIONS", System.getProperty("sensorchat.throughput.workerOptions"));
+        }
         String run = Long.toString(System.nanoTime(), 36);
         Path truth = dir.resolve("truth.json");
         List<String> args = List.of("devices", "--devices", Integer.toString(DEVICES), "--interval", "1s",
@@ -166,6 +170,7 @@ class ThroughputBenchmarkIT {
                 requests = Math.round(host.status().get("telemetry").path("cosmos").path("chargedRu").asDouble(-1));
             }
             long events = summary.get("acknowledged").asLong() - consumedBefore;
+            host.stop(); // as a host stops (a flight recording is written then)
             return new Run(design, mode == Mode.END_TO_END ? "end to end" : "filled hub", events, seconds, storeSeconds, cpu, requests);
         }
     }

@@ -24,6 +24,22 @@ class TimestampsTest {
     }
 
     @Test
+    void theInstantIsExactToTheNanosecond() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(0, Instant.parse("9999-12-31T23:59:59Z").getEpochSecond()),
+                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+            String iso = instant.toString(); // 0, 3, 6 or 9 fraction digits
+            assertEquals(instant, Timestamps.utcInstant(iso), iso);
+        }
+        // .NET's round-trip format, as the Functions host writes EnqueuedTimeUtc: seven digits.
+        assertEquals(Instant.parse("2026-12-04T23:15:23.1234567Z"), Timestamps.utcInstant("2026-12-04T23:15:23.1234567Z"));
+        assertEquals(Instant.parse("2026-12-04T23:15:23.5Z"), Timestamps.utcInstant("2026-12-04T23:15:23.5Z"));
+        assertEquals(null, Timestamps.utcInstant("2026-12-04T23:15:23.1234567"), "no zone: left to the caller");
+        assertEquals(null, Timestamps.utcInstant("2026-12-04T23:15:23+01:00"));
+    }
+
+    @Test
     void everythingElseIsLeftToJavaTime() {
         for (String other : List.of("2026-11-22T10:05:00+01:00", "2026-11-22T10:05:60Z", "2023-02-29T00:00:00Z", "1969-12-31T23:59:59Z",
                 "2026-13-01T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:05:00.Z", "2026-11-22t10:05:00Z", "2026-11-22T10:05:0aZ",

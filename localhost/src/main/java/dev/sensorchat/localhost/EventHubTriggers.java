@@ -110,8 +110,7 @@ final class EventHubTriggers implements AutoCloseable {
     private static void deliver(FunctionInvoker invoker, FunctionDefinition function, String bindingName, LocalEventHub hub,
                                 String consumerGroup, String partitionId, List<EventRecord> batch) throws Exception {
         String[] bodies = batch.stream().map(EventRecord::body).toArray(String[]::new);
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Map<String, Object>[] properties = batch.stream().map(EventRecord::systemProperties).toArray(Map[]::new);
+        Map<String, Object>[] properties = EventRecord.systemPropertiesOf(batch);
         Map<String, Object> partitionContext = Map.of("PartitionId", partitionId, "EventHubName", hub.name(),
                 "ConsumerGroup", consumerGroup, "FullyQualifiedNamespace", "localhost");
         invoker.invoke(function, Map.of(bindingName, bodies),

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OptionsTest {
@@ -95,5 +96,21 @@ class OptionsTest {
         assertEquals("1024", event.systemProperties().get("Offset"));
         assertEquals("2025-01-02T03:04:05.123Z", event.systemProperties().get("EnqueuedTimeUtc"));
         assertEquals("dev-1", event.systemProperties().get("PartitionKey"));
+    }
+
+    @Test
+    void aBatchsEntriesEachCarryTheirOwnEventsProperties() {
+        Instant first = Instant.parse("2025-01-02T03:04:05.123Z");
+        Instant second = Instant.parse("2025-01-02T03:04:05.124Z");
+        List<EventRecord> batch = List.of(new EventRecord("0", 7, 0, first, "a", "{}"), new EventRecord("0", 8, 2, first, null, "{}"),
+                new EventRecord("0", 9, 4, second, "b", "{}"));
+        Map<String, Object>[] properties = EventRecord.systemPropertiesOf(batch);
+        assertEquals(3, properties.length);
+        for (int i = 0; i < batch.size(); i++) {
+            assertEquals(batch.get(i).systemProperties(), properties[i]);
+        }
+        assertEquals("2025-01-02T03:04:05.124Z", properties[2].get("EnqueuedTimeUtc"));
+        assertEquals(null, properties[1].get("PartitionKey"));
+        assertEquals(true, properties[1].containsKey("PartitionKey"));
     }
 }

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A benchmark: {@code -Dsensorchat.benchmarks=true}; {@code -Dsensorchat.throughput.events} (default
  * 60,000) and {@code .devices} (500) size the fleet; {@code .httpFormat} is how the simulators send
  * ({@code batch}: Event Hubs' REST batches, many devices a request; {@code ndjson}: a request per device
- * and send); {@code .workerOptions} are JVM options for the hosts (a flight recording, say). The report is printed and written to
+ * and send); {@code .workerOptions} and {@code .simulatorOptions} are JVM options for the hosts and the
+ * simulators (a flight recording, say). The report is printed and written to
  * {@code target/throughput.txt}; nothing is asserted against the machine's figure.
  */
 @ExtendWith(LocalAzureExtension.class)
@@ -58,6 +59,8 @@ class ThroughputBenchmarkIT {
     private static final int DEVICES = Integer.getInteger("sensorchat.throughput.devices", 500);
     /** batch (Event Hubs' REST batch, the default) or ndjson (a request per device and send). */
     private static final String HTTP_FORMAT = System.getProperty("sensorchat.throughput.httpFormat", "batch");
+    private static final Map<String, String> SIMULATOR_ENVIRONMENT = System.getProperty("sensorchat.throughput.simulatorOptions") == null
+            ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", System.getProperty("sensorchat.throughput.simulatorOptions"));
 
     /**
      * One design's run: {@code seconds} until its hub was caught up (every batch handled and checkpointed),
@@ -128,7 +131,7 @@ class ThroughputBenchmarkIT {
             disabled.put("AzureWebJobs.telemetry.Disabled", "true");
             try (LocalHostProcess filling = new LocalHostProcess(dir, disabled, "throughput-master-key", appDir)) {
                 filling.start();
-                summary = Simulators.run(dir, withUrl(args, filling), Duration.ofMinutes(30));
+                summary = Simulators.run(dir, withUrl(args, filling), Duration.ofMinutes(30), SIMULATOR_ENVIRONMENT);
                 filling.stop();
             }
         }
@@ -144,7 +147,7 @@ class ThroughputBenchmarkIT {
             long started = System.nanoTime();
             long consumedBefore = 0;
             if (mode == Mode.END_TO_END) {
-                summary = Simulators.run(dir, withUrl(args, host), Duration.ofMinutes(30));
+                summary = Simulators.run(dir, withUrl(args, host), Duration.ofMinutes(30), SIMULATOR_ENVIRONMENT);
             } else {
                 // From the host's readiness (its startup left out), without what it consumed before it was ready.
                 consumedBefore = host.functionStatus("telemetry").path("eventHub").path("deliveredEvents").asLong();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -36,13 +37,21 @@ public final class Simulators {
 
     /** As {@link #run(Path, List)}, for runs in real time that take longer. */
     public static JsonNode run(Path workDir, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        return run(workDir, args, timeout, Map.of());
+    }
+
+    /** As {@link #run(Path, List, Duration)}, with these environment variables added (JAVA_TOOL_OPTIONS, say). */
+    public static JsonNode run(Path workDir, List<String> args, Duration timeout, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Path summary = workDir.resolve("summary-" + UUID.randomUUID() + ".json");
         Path log = workDir.resolve("simulator-" + UUID.randomUUID() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString()));
         command.addAll(args);
         command.addAll(List.of("--progress", "never", "--summary-json", summary.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         try {
             assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), "the simulator finished");
         } finally {

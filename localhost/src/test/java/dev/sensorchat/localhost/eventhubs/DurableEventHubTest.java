@@ -78,6 +78,16 @@ class DurableEventHubTest {
         List<EventRecord> before = all(first);
         PartitionInfo p0 = first.partitionInfo("0");
         PartitionInfo p1 = first.partitionInfo("1");
+        for (String partition : first.partitionIds()) {
+            for (Path segment : first.logSegments(partition)) {
+                byte[] bytes = Files.readAllBytes(segment);
+                for (int i = 0; i < bytes.length; i++) {
+                    assertTrue(bytes[i] > 0, segment + ": ASCII lines, every other character escaped (byte " + i + ")");
+                }
+                assertEquals(1 + all(first).stream().filter(e -> e.partitionId().equals(partition)).count(),
+                        new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).lines().count(), "a header, then a line an event");
+            }
+        }
         first.close();
 
         LocalEventHub second = open(checkpoints);

@@ -158,6 +158,11 @@ public final class CosmosFaults {
         return unsupportedReason == null;
     }
 
+    /** The npm server's process (its CPU, for the benchmarks), or empty for other servers. */
+    public java.util.Optional<ProcessHandle> serverProcess() {
+        return java.util.Optional.ofNullable(server);
+    }
+
     /** The server process's id (what {@link #pause()} stops). */
     public long pid() {
         requireSupported();

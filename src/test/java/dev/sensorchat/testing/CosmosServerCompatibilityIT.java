@@ -1,6 +1,8 @@
 package dev.sensorchat.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.azure.cosmos.CosmosAsyncClient;
@@ -11,6 +13,9 @@ import com.azure.cosmos.CosmosDatabase;
 import com.azure.cosmos.CosmosException;
 import com.azure.cosmos.models.CosmosChangeFeedRequestOptions;
 import com.azure.cosmos.models.CosmosContainerProperties;
+import com.azure.cosmos.models.CosmosItemRequestOptions;
+import com.azure.cosmos.models.CosmosPatchItemRequestOptions;
+import com.azure.cosmos.models.CosmosPatchOperations;
 import com.azure.cosmos.models.CosmosQueryRequestOptions;
 import com.azure.cosmos.models.FeedRange;
 import com.azure.cosmos.models.FeedResponse;
@@ -61,6 +66,37 @@ class CosmosServerCompatibilityIT {
 
     private static ObjectNode item(String pk, String id, int n) {
         return Json.MAPPER.createObjectNode().put("id", id).put("pk", pk).put("n", n);
+    }
+
+    @Test
+    void writesAnswerWithHeadersOnlyUnlessTheContentIsAskedFor() {
+        // The SDK's default (contentResponseOnWrite off) sends "Prefer: return=minimal": the service then
+        // sends no document back, and neither does the local server; the etag still comes, and is current.
+        ObjectNode document = item("w", "written", 1);
+        var created = container.createItem(document, new PartitionKey("w"), new CosmosItemRequestOptions());
+        assertNull(created.getItem(), "no document in the answer");
+        assertEquals(container.readItem("written", new PartitionKey("w"), ObjectNode.class).getETag(), created.getETag());
+        var replaced = container.replaceItem(document.put("n", 2), "written", new PartitionKey("w"),
+                new CosmosItemRequestOptions().setIfMatchETag(created.getETag()));
+        assertNull(replaced.getItem());
+        assertNotEquals(created.getETag(), replaced.getETag());
+        var upserted = container.upsertItem(document.put("n", 3), new PartitionKey("w"), new CosmosItemRequestOptions());
+        assertNull(upserted.getItem());
+        var patched = container.patchItem("written", new PartitionKey("w"), CosmosPatchOperations.create().increment("/n", 1),
+                ObjectNode.class);
+        assertNull(patched.getItem());
+        assertEquals(container.readItem("written", new PartitionKey("w"), ObjectNode.class).getETag(), patched.getETag());
+        assertEquals(4, container.readItem("written", new PartitionKey("w"), ObjectNode.class).getItem().get("n").asInt(),
+                "every write applied");
+
+        // Asked for, the document comes back, as written.
+        var withContent = container.upsertItem(document.put("n", 5), new PartitionKey("w"),
+                new CosmosItemRequestOptions().setContentResponseOnWriteEnabled(true));
+        assertEquals(5, withContent.getItem().get("n").asInt());
+        CosmosPatchItemRequestOptions patchWithContent = new CosmosPatchItemRequestOptions();
+        patchWithContent.setContentResponseOnWriteEnabled(true);
+        assertEquals(6, container.patchItem("written", new PartitionKey("w"), CosmosPatchOperations.create().increment("/n", 1),
+                patchWithContent, ObjectNode.class).getItem().get("n").asInt());
     }
 
     @Test

@@ -33,6 +33,11 @@ final class SummaryReport {
         }
         text.append(String.format(Locale.ROOT, "  rate          %,.0f events/s%n", summary.eventsPerSecond()));
         text.append(String.format(Locale.ROOT, "  send latency  p50 %.2f ms, p99 %.2f ms%n", summary.p50Millis(), summary.p99Millis()));
+        double cpu = cpuSeconds();
+        if (!Double.isNaN(cpu)) {
+            text.append(String.format(Locale.ROOT, "  CPU           %.1f s (%.3f ms an event sent)%n", cpu,
+                    summary.sent() == 0 ? 0 : cpu * 1000 / summary.sent()));
+        }
         if (summary.error() != null) {
             text.append("  error         ").append(summary.error()).append(System.lineSeparator());
         }
@@ -61,8 +66,20 @@ final class SummaryReport {
                 .put("latencyP50Millis", summary.p50Millis())
                 .put("latencyP99Millis", summary.p99Millis())
                 .put("error", summary.error());
+        double cpu = cpuSeconds();
+        if (!Double.isNaN(cpu)) {
+            node.put("cpuSeconds", cpu);
+        }
         ObjectNode reasons = node.putObject("failureReasons");
         summary.failureReasons().forEach(reasons::put);
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
+    }
+
+    /**
+     * The CPU this process used so far, all threads (the generator, the senders, the ground truth), or
+     * NaN where the platform does not tell: on a machine the target shares, the load's own cost.
+     */
+    static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 }

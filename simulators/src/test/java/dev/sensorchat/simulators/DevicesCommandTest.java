@@ -82,6 +82,9 @@ class DevicesCommandTest {
         assertEquals(1000, Files.readAllLines(file).size());
         assertTrue(result.err().contains("acknowledged  1,000"), result.err());
         assertTrue(result.err().matches("(?s).*p50 [0-9.]+ ms, p99 [0-9.]+ ms.*"), result.err());
+        // The load's own cost, for a target on the same machine (in-process here: the test JVM's CPU so far).
+        assertTrue(json.get("cpuSeconds").asDouble() > 0, json.toString());
+        assertTrue(result.err().matches("(?s).*CPU +[0-9.]+ s \\([0-9.]+ ms an event sent\\).*"), result.err());
     }
 
     @Test

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li><b>end to end</b>: the simulators send a fleet's events as fast as the stack takes them while the
  *     function consumes; events over the time from the first send until the hub is caught up. Intake and
- *     consumption share the machine's cores, so this is bounded by the intake.</li>
+ *     consumption share the machine's cores (the CPU columns say how), so this is bounded by all of it.</li>
  * <li><b>from a filled hub</b>: the fleet is sent first to a host whose telemetry function is disabled,
  *     then a host that runs it starts on the same hub; events over the time from its readiness until it
  *     is caught up. The store design's own rate, as a backlog (a catch-up after an outage) is consumed.</li>

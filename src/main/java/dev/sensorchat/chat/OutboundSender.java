@@ -3,6 +3,7 @@ package dev.sensorchat.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sensorchat.chat.channels.OutboundMessage;
 import dev.sensorchat.common.Json;
+import dev.sensorchat.common.Lazy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +31,8 @@ public final class OutboundSender {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built at the first send: the webhooks answer in their responses, so a cold start needs no client (nor its selector thread). */
+    private final Lazy<HttpClient> client = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
     public void send(OutboundMessage message) {
         Duration backoff = FIRST_BACKOFF;
@@ -42,7 +44,7 @@ public final class OutboundSender {
                         .header("Content-Type", message.contentType())
                         .POST(HttpRequest.BodyPublishers.ofString(message.body()));
                 message.headers().forEach(request::header);
-                HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = client.get().send(request.build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     refusedInBody(response.body()).ifPresent(error -> {

@@ -49,7 +49,7 @@ class ColdStartBenchmarkIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    record Start(String app, double healthSeconds, double chatSeconds, long classes, List<String> clients) {
+    record Start(String app, double healthSeconds, double chatSeconds, long classes, List<String> clients, String jvmOptions) {
     }
 
     @Test
@@ -65,17 +65,21 @@ class ColdStartBenchmarkIT {
         Map<String, String> httpOnly = new java.util.HashMap<>(values);
         nonHttpFunctions(app).forEach(function -> httpOnly.put("AzureWebJobs." + function + ".Disabled", "true"));
         if (System.getProperty("sensorchat.coldStart.workerOptions") != null) {
-            httpOnly.put("JAVA_TOOL_OPTIONS", System.getProperty("sensorchat.coldStart.workerOptions")); // e.g. a flight recording, to see where the time goes
+            httpOnly.put("JAVA_OPTS", System.getProperty("sensorchat.coldStart.workerOptions")); // e.g. a flight recording, to see where the time goes
         }
         httpOnly.put("AUTO_CREATE_RESOURCES", "false"); // as bicep/ deploys it: the database and containers exist (run 0 made them)
         Path httpOnlySettings = new LocalHostProcess(Files.createDirectories(dir.resolve("http")), httpOnly, "cold-start-master-key").settingsFile();
+        // The worker runs with Azure's Java worker options (C1 only); this one adds the C2 compiler back, as an app can with JAVA_OPTS.
+        Map<String, String> withC2 = new java.util.HashMap<>(httpOnly);
+        withC2.merge("JAVA_OPTS", C2_OPTIONS, (given, c2) -> c2 + " " + given);
+        Path withC2Settings = new LocalHostProcess(Files.createDirectories(dir.resolve("http-c2")), withC2, "cold-start-master-key").settingsFile();
 
         Map<String, List<Start>> starts = new LinkedHashMap<>();
         record Contender(String name, Path app, Path settings) {
         }
         // The app with its triggers first: in run 0 it creates the database the HTTP-only app expects.
         List<Contender> contenders = List.of(new Contender("empty app", empty, settings), new Contender(WITH_TRIGGERS, app, settings),
-                new Contender(HTTP_ONLY, app, httpOnlySettings));
+                new Contender(HTTP_ONLY, app, httpOnlySettings), new Contender(HTTP_ONLY_C2, app, withC2Settings));
         for (int run = 0; run <= RUNS; run++) { // run 0 warms the file cache for each, and is not counted
             for (Contender contender : contenders) {
                 Start start = coldStart(contender.name(), contender.app(), contender.settings(), dir.resolve("state-" + run + "-" + contenders.indexOf(contender)));
@@ -87,16 +91,19 @@ class ColdStartBenchmarkIT {
         Start ours = median(starts.get(HTTP_ONLY));
         Start withTriggers = median(starts.get(WITH_TRIGGERS));
         Start peer = median(starts.get("empty app"));
+        Start ourWithC2 = median(starts.get(HTTP_ONLY_C2));
         double ratio = ours.chatSeconds() / peer.chatSeconds();
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "P4 cold start: a fresh host (launcher + worker JVM) to the first 200, median of %d starts each, taking turns%n", RUNS));
+        report.append(String.format(Locale.ROOT, "  the worker JVM's options, as Azure's Java worker starts it: %s%n", ours.jvmOptions()));
         report.append(String.format(Locale.ROOT, "  %-34s %12s %16s %16s %s%n", "app", "health 200", "then chat 200", "classes loaded", "SDK clients after the chat"));
-        for (Start start : List.of(peer, ours, withTriggers)) {
+        for (Start start : List.of(peer, ours, withTriggers, ourWithC2)) {
             report.append(String.format(Locale.ROOT, "  %-34s %10.2f s %14.2f s %,16d %s%n", start.app(), start.healthSeconds(), start.chatSeconds(),
                     start.classes(), start.clients().isEmpty() ? "none" : String.join(", ", start.clients())));
         }
         report.append(String.format(Locale.ROOT, "  sensorchat (HTTP functions) / empty app, to the first chat answer: %.2fx (target <= 2x)  %s; "
-                + "with the local triggers: %.2fx%n", ratio, ratio <= 2 ? "met" : "NOT met", withTriggers.chatSeconds() / peer.chatSeconds()));
+                + "with the local triggers: %.2fx; with C2: %.2fx%n", ratio, ratio <= 2 ? "met" : "NOT met", withTriggers.chatSeconds() / peer.chatSeconds(),
+                ourWithC2.chatSeconds() / peer.chatSeconds()));
         report.append(String.format(Locale.ROOT, "  deployed: the app's jar %.2f MB + lib/ %.1f MB in %d jars; the empty app's jar %.3f MB%n",
                 mb(size(app.resolve("sensorchat-functions-0.1.0-SNAPSHOT.jar"))), mb(size(app.resolve("lib"))), jars(app.resolve("lib")),
                 mb(size(empty.resolve("empty-app.jar")))));
@@ -107,6 +114,8 @@ class ColdStartBenchmarkIT {
 
     private static final String HTTP_ONLY = "sensorchat, HTTP functions";
     private static final String WITH_TRIGGERS = "sensorchat, and the host's triggers";
+    private static final String C2_OPTIONS = "-XX:TieredStopAtLevel=4";
+    private static final String HTTP_ONLY_C2 = "sensorchat, HTTP, JAVA_OPTS=" + C2_OPTIONS;
 
     /** The functions of the packaged app that are not HTTP-triggered, from their function.json. */
     private static List<String> nonHttpFunctions(Path app) throws IOException {
@@ -142,7 +151,7 @@ class ColdStartBenchmarkIT {
             double chatted = (System.nanoTime() - started) / 1e9;
             ProcessHandle worker = host.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).findFirst()
                     .orElseThrow(() -> new AssertionError("the host's worker runs"));
-            Start start = new Start(name, health, chatted, loadedClasses(worker), clients(worker));
+            Start start = new Start(name, health, chatted, loadedClasses(worker), clients(worker), jvmOptions(worker));
             if (System.getProperty("sensorchat.coldStart.workerOptions") != null) {
                 Thread.sleep(5_000); // a recording with a duration ends, and is written, before the host is stopped
             }
@@ -173,6 +182,20 @@ class ColdStartBenchmarkIT {
             }
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * The worker's command line up to its classpath: the JVM options it runs with. From /proc, as
+     * {@code ProcessHandle.Info} gives no arguments for a command line this long.
+     */
+    private static String jvmOptions(ProcessHandle worker) throws IOException {
+        Path cmdline = Path.of("/proc", Long.toString(worker.pid()), "cmdline");
+        if (!Files.isReadable(cmdline)) {
+            return "(not known on this OS)";
+        }
+        List<String> arguments = List.of(Files.readString(cmdline).split("\0"));
+        int classpath = arguments.indexOf("-cp");
+        return String.join(" ", classpath < 0 ? arguments : arguments.subList(1, classpath));
     }
 
     private static long loadedClasses(ProcessHandle worker) throws Exception {
@@ -207,7 +230,7 @@ class ColdStartBenchmarkIT {
         List<Start> byChat = starts.stream().sorted(Comparator.comparingDouble(Start::chatSeconds)).toList();
         List<Double> health = starts.stream().map(Start::healthSeconds).sorted().toList();
         Start middle = byChat.get(byChat.size() / 2);
-        return new Start(middle.app(), health.get(health.size() / 2), middle.chatSeconds(), middle.classes(), middle.clients());
+        return new Start(middle.app(), health.get(health.size() / 2), middle.chatSeconds(), middle.classes(), middle.clients(), middle.jvmOptions());
     }
 
     private static long size(Path path) throws IOException {

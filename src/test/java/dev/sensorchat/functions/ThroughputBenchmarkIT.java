@@ -119,7 +119,7 @@ class ThroughputBenchmarkIT {
         Map<String, String> values = LocalHostProcess.settings(azure, Map.of());
         if (System.getProperty("sensorchat.throughput.workerOptions") != null) {
             // e.g. -XX:StartFlightRecording:filename=/tmp/p3-jfr/ (a directory: one recording per JVM), to see where the time goes
-            values.put("JAVA_TOOL_OPTIONS", System.getProperty("sensorchat.throughput.workerOptions"));
+            values.put("JAVA_OPTS", System.getProperty("sensorchat.throughput.workerOptions")); // after Azure's defaults, as there
         }
         String run = Long.toString(System.nanoTime(), 36);
         Path truth = dir.resolve("truth.json");

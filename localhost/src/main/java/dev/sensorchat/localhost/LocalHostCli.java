@@ -79,13 +79,34 @@ public final class LocalHostCli implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The JVM options Azure's Java worker starts with, from its {@code worker.config.json}
+     * (azure-functions-java-worker): C1 only, no bytecode verification, IPv4. They favour a short
+     * cold start over peak speed.
+     */
+    static final List<String> AZURE_WORKER_JVM_OPTIONS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-noverify",
+            "-Djava.net.preferIPv4Stack=true");
+
+    /**
+     * The worker JVM's options as the Functions host composes them: Azure's defaults, then the
+     * {@code JAVA_OPTS} app setting, split at whitespace; a later option wins, so
+     * {@code JAVA_OPTS=-XX:TieredStopAtLevel=4} brings back the C2 compiler.
+     */
+    static List<String> workerJvmOptions(HostSettings settings) {
+        List<String> options = new ArrayList<>(AZURE_WORKER_JVM_OPTIONS);
+        settings.get("JAVA_OPTS").map(String::strip).filter(value -> !value.isEmpty())
+                .ifPresent(value -> options.addAll(List.of(value.split("\\s+"))));
+        return options;
+    }
+
     /** How long a stop signal waits for the host to close; what was acknowledged is on disk anyway. */
     static final int CLOSE_SECONDS = 40;
 
     /** Starts this command again in a JVM whose environment carries the settings, and waits for it. */
     private int runWorker(HostSettings loaded) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LocalHostCli.class.getName(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(workerJvmOptions(loaded));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalHostCli.class.getName(),
                 "--app", app.toString(), "--settings", settings.toString(), "--state", state.toString()));
         if (port != null) {
             command.addAll(List.of("--port", port.toString()));

@@ -479,7 +479,9 @@
 
   // ---- routing -------------------------------------------------------------------------------
 
-  async function route() {
+  // After a navigation in the page, focus moves to the new view, as a page load would move it to
+  // the top; on the first load it stays at the top, so the first Tab reaches the skip link.
+  async function route({ moveFocus = true } = {}) {
     clearInterval(refreshTimer);
     const path = location.pathname;
     document.querySelectorAll('#nav a').forEach((a) => {
@@ -499,7 +501,7 @@
     } catch (error) {
       show(problemView(error));
     }
-    view.focus({ preventScroll: true });
+    if (moveFocus) view.focus({ preventScroll: true });
   }
 
   document.addEventListener('click', (event) => {
@@ -509,7 +511,7 @@
     history.pushState({}, '', link.getAttribute('href'));
     route();
   });
-  window.addEventListener('popstate', route);
+  window.addEventListener('popstate', () => route());
 
   async function health() {
     const status = document.getElementById('health');
@@ -555,7 +557,7 @@
     }
     ({ body: me } = await api('/me'));
     renderAccount();
-    await route();
+    await route({ moveFocus: false });
   }
 
   start().catch((error) => show(problemView(error)));

@@ -152,6 +152,10 @@ try {
   await phone.getByRole('link', { name: 'Subscriptions', exact: true }).click();
   await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
   seen.adminSeesSubscriptions = true;
+  await phone.getByText('No conversation is subscribed to alerts.').or(phone.locator('#view table')).waitFor();
+  // route() moves focus once the view is complete; wait for that, then report where focus is either way.
+  await phone.waitForFunction(() => document.activeElement && document.activeElement.id === 'view', null, { timeout: 5000 }).catch(() => {});
+  seen.focusAfterNavigation = await phone.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.tagName));
   await shot(phone, 'fleet-phone');
 
   step = 'keyboard: from the top of the page, the first Tab reaches the skip link';
@@ -160,6 +164,7 @@ try {
   await phone.reload();
   await phone.locator('#me').waitFor();
   await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
+  await phone.getByText('No conversation is subscribed to alerts.').or(phone.locator('#view table')).waitFor(); // the view is complete
   await phone.keyboard.press('Tab');
   seen.firstFocus = await phone.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
   await phone.context().close();

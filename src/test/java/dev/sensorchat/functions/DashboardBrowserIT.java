@@ -157,7 +157,8 @@ class DashboardBrowserIT {
         assertEquals("Fleet report", seen.get("reportTitle").asText(), "the daily report opened in the page");
         assertFalse(seen.get("phoneOverflow").asBoolean(), "no sideways scrolling on a phone");
         assertEquals("(admin)", seen.get("adminRole").asText());
-        assertEquals("Skip to content", seen.get("firstFocus").asText(), "the first Tab reaches the skip link");
+        assertEquals("view", seen.path("focusAfterNavigation").asText(), "a navigation in the page moves focus to the new view");
+        assertEquals("Skip to content", seen.get("firstFocus").asText(), "on a fresh load the first Tab reaches the skip link");
         assertTrue(seen.get("adminSeesSubscriptions").asBoolean() && !seen.get("viewerSubscriptionsLink").asBoolean(),
                 "the subscriptions page is an admin's: " + seen);
         for (String page : List.of("fleet", "device", "alerts", "rule-error", "rules", "chat", "reports", "fleet-phone")) {

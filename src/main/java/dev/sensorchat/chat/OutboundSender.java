@@ -31,7 +31,7 @@ public final class OutboundSender {
         }
     }
 
-    /** Built at the first send: the webhooks answer in their responses, so a cold start needs no client (nor its selector thread). */
+    /** Built at the first send: most webhooks answer in their responses, so a cold start need not build it (nor its selector thread). */
     private final Lazy<HttpClient> client = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
     public void send(OutboundMessage message) {

@@ -47,6 +47,11 @@ async function signIn(page, username) {
   await page.locator('#me').waitFor();
 }
 
+/** The subscriptions view is complete once its list has arrived (route() moves focus after that). */
+async function subscriptionsListed(page) {
+  await page.getByText('No conversation is subscribed to alerts.').or(page.locator('#view table')).waitFor();
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
@@ -152,7 +157,7 @@ try {
   await phone.getByRole('link', { name: 'Subscriptions', exact: true }).click();
   await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
   seen.adminSeesSubscriptions = true;
-  await phone.getByText('No conversation is subscribed to alerts.').or(phone.locator('#view table')).waitFor();
+  await subscriptionsListed(phone);
   // route() moves focus once the view is complete; wait for that, then report where focus is either way.
   await phone.waitForFunction(() => document.activeElement && document.activeElement.id === 'view', null, { timeout: 5000 }).catch(() => {});
   seen.focusAfterNavigation = await phone.evaluate(() => document.activeElement && (document.activeElement.id || document.activeElement.tagName));
@@ -164,7 +169,7 @@ try {
   await phone.reload();
   await phone.locator('#me').waitFor();
   await phone.locator('h2', { hasText: 'Subscriptions' }).waitFor();
-  await phone.getByText('No conversation is subscribed to alerts.').or(phone.locator('#view table')).waitFor(); // the view is complete
+  await subscriptionsListed(phone);
   await phone.keyboard.press('Tab');
   seen.firstFocus = await phone.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
   await phone.context().close();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.sensorchat.common.Json;
 import java.io.IOException;
@@ -40,6 +42,15 @@ public final class TelemetryParser {
     public static JsonFactory jsonFactory() {
         return JSON;
     }
+
+    /**
+     * The event's fields in the order the contract's examples and the simulators write them. Each
+     * is tried with {@link JsonParser#nextFieldName(SerializableString)}, which compares the input
+     * with the expected name instead of hashing it into the symbol table; any other order parses
+     * the same, by name.
+     */
+    private static final SerializedString[] EVENT_FIELDS = {
+            new SerializedString("deviceId"), new SerializedString("ts"), new SerializedString("seq"), new SerializedString("metrics")};
 
     private static final int MAX_DEVICE_ID = 128;
     private static final int MAX_METRIC_NAME = 32;
@@ -95,8 +106,23 @@ public final class TelemetryParser {
             long ts = Long.MIN_VALUE;
             MetricValues metrics = null;
             List<Reading> readings = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+            int expected = 0;
+            while (true) {
+                String field;
+                if (expected < EVENT_FIELDS.length) {
+                    if (p.nextFieldName(EVENT_FIELDS[expected])) {
+                        field = EVENT_FIELDS[expected++].getValue();
+                    } else if (p.currentToken() == JsonToken.FIELD_NAME) {
+                        field = p.currentName();
+                        expected = EVENT_FIELDS.length; // out of the usual order: by name from here on
+                    } else {
+                        break;
+                    }
+                } else if (p.nextToken() == JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                } else {
+                    break;
+                }
                 p.nextToken();
                 // A field given twice is refused, never "the last one wins": which one a reader keeps is a guess.
                 switch (field) {
@@ -207,9 +233,25 @@ public final class TelemetryParser {
             throw new Reject(RejectReason.INVALID_FIELD, path, "metrics must be an object of metric names to numbers");
         }
         MetricValues metrics = SCRATCH.get().reset();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (!knownMetricName(name)) {
+        while (true) {
+            String name;
+            SerializedString expected = metrics.expectedNext();
+            if (expected != null) {
+                if (p.nextFieldName(expected)) {
+                    name = expected.getValue();
+                } else if (p.currentToken() == JsonToken.FIELD_NAME) {
+                    name = p.currentName();
+                    metrics.leaveExpectedOrder();
+                } else {
+                    break;
+                }
+            } else if (p.nextToken() == JsonToken.FIELD_NAME) {
+                name = p.currentName();
+                metrics.leaveExpectedOrder();
+            } else {
+                break;
+            }
+            if (!metrics.inExpectedOrder() && !knownMetricName(name)) {
                 throw new Reject(RejectReason.INVALID_METRIC_NAME, path + "." + name,
                         "metric names are 1-" + MAX_METRIC_NAME + " letters, digits or '_', starting with a letter");
             }
@@ -224,7 +266,7 @@ public final class TelemetryParser {
             if (Math.abs(number) > TelemetryLimits.MAX_MAGNITUDE) {
                 throw new Reject(RejectReason.VALUE_OUT_OF_RANGE, path + "." + name, TelemetryLimits.MAX_MAGNITUDE_RULE);
             }
-            if (metrics.contains(name)) {
+            if (!metrics.inExpectedOrder() && metrics.contains(name)) {
                 throw new Reject(RejectReason.INVALID_FIELD, path + "." + name, "metric appears twice");
             }
             if (metrics.size() == limits.maxMetricsPerReading()) {
@@ -406,7 +448,11 @@ public final class TelemetryParser {
     /**
      * Metric names and values of one reading, collected before the reading is built; one per
      * thread, reused. A device sends the same metrics every time, so the names array of a reading
-     * is shared with earlier readings of the same names (readings never change it).
+     * is shared with earlier readings of the same names (readings never change it). The names of
+     * the last reading, in its order, are what the next reading is expected to hold: each is tried
+     * with {@link JsonParser#nextFieldName(SerializableString)}, which compares the input with the
+     * name instead of hashing it into the symbol table, and a name that matches needs no checks,
+     * as it passed them when first met.
      */
     private static final class MetricValues {
         private static final int SHAPES = 16;
@@ -414,15 +460,37 @@ public final class TelemetryParser {
         private double[] values = new double[4];
         private int size;
         private final String[][] shapes = new String[SHAPES][];
+        private final SerializedString[][] serializedShapes = new SerializedString[SHAPES][];
         private int nextShape;
+        private int lastShape = -1;
+        private boolean inExpectedOrder;
 
         MetricValues reset() {
             size = 0;
+            inExpectedOrder = lastShape >= 0;
             return this;
         }
 
         int size() {
             return size;
+        }
+
+        /** The name expected next, while every name so far was the one expected; null otherwise. */
+        SerializedString expectedNext() {
+            if (!inExpectedOrder) {
+                return null;
+            }
+            SerializedString[] expected = serializedShapes[lastShape];
+            return size < expected.length ? expected[size] : null;
+        }
+
+        /** True while every name so far was the expected one at its position. */
+        boolean inExpectedOrder() {
+            return inExpectedOrder;
+        }
+
+        void leaveExpectedOrder() {
+            inExpectedOrder = false;
         }
 
         boolean contains(String name) {
@@ -449,13 +517,23 @@ public final class TelemetryParser {
         }
 
         private String[] shape() {
-            for (String[] shape : shapes) {
-                if (shape != null && sameNames(shape)) {
-                    return shape;
+            if (inExpectedOrder && size == shapes[lastShape].length) {
+                return shapes[lastShape];
+            }
+            for (int i = 0; i < SHAPES; i++) {
+                if (shapes[i] != null && sameNames(shapes[i])) {
+                    lastShape = i;
+                    return shapes[i];
                 }
             }
             String[] shape = java.util.Arrays.copyOf(names, size);
-            shapes[nextShape] = shape;
+            SerializedString[] serialized = new SerializedString[size];
+            for (int i = 0; i < size; i++) {
+                serialized[i] = new SerializedString(shape[i]);
+            }
+            lastShape = nextShape;
+            shapes[lastShape] = shape;
+            serializedShapes[lastShape] = serialized;
             nextShape = (nextShape + 1) % SHAPES;
             return shape;
         }

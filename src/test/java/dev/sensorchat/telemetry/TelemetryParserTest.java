@@ -64,6 +64,43 @@ class TelemetryParserTest {
         assertEquals(2.0, first.valueOf("h"), "an earlier reading is not changed by later ones");
     }
 
+    /**
+     * The parser expects the fields and metrics of the last event, in its order, and matches them
+     * without the name checks. Whatever the next event holds (another order, a repeat of an
+     * expected name, a bad name after good ones, an escaped name) is judged as if nothing were expected.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "same shape         | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"seq\":2,\"metrics\":{\"t\":3,\"h\":4}}`  | accepted",
+        "fields reordered   | `{\"metrics\":{\"h\":4,\"t\":3},\"seq\":2,\"ts\":\"2026-11-22T09:59:00Z\",\"deviceId\":\"b\"}`  | accepted",
+        "escaped names      | `{\"device\\u0049d\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"\\u0074\":3,\"h\":4}}` | accepted",
+        "metric repeated    | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":3,\"t\":4}}`             | invalid_field metrics.t",
+        "repeat after all   | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":3,\"h\":4,\"h\":5}}`     | invalid_field metrics.h",
+        "bad name after     | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":3,\"h\":4,\"9x\":5}}`    | invalid_metric_name metrics.9x",
+        "field repeated     | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":3}}` | invalid_field ts",
+        "device repeated    | `{\"deviceId\":\"b\",\"deviceId\":\"c\",\"ts\":\"2026-11-22T09:59:00Z\",\"metrics\":{\"t\":3}}`  | invalid_field deviceId",
+        "trailing content   | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"seq\":2,\"metrics\":{\"t\":3,\"h\":4}} x` | invalid_json",
+        "unclosed metrics   | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"seq\":2,\"metrics\":{\"t\":3,\"h\":4}`   | invalid_json",
+        "value not a number | `{\"deviceId\":\"b\",\"ts\":\"2026-11-22T09:59:00Z\",\"seq\":2,\"metrics\":{\"t\":\"3\",\"h\":4}}`| invalid_field metrics.t",
+    })
+    void anEventAfterOneOfTheUsualShapeIsJudgedOnItsOwn(String name, String json, String outcome) {
+        accepted("{\"deviceId\":\"a\",\"ts\":\"2026-11-22T09:58:00Z\",\"seq\":1,\"metrics\":{\"t\":1,\"h\":2}}"); // the shape to expect
+        TelemetryParser.Result result = parser.parse(json, NOW);
+        if (outcome.equals("accepted")) {
+            TelemetryEvent event = assertInstanceOf(TelemetryParser.Accepted.class, result, json).event();
+            assertEquals("b", event.deviceId());
+            assertEquals(3.0, event.readings().get(0).valueOf("t"));
+            assertEquals(4.0, event.readings().get(0).valueOf("h"));
+            return;
+        }
+        Rejection rejection = assertInstanceOf(TelemetryParser.Rejected.class, result, json).rejection();
+        String[] expected = outcome.split(" ");
+        assertEquals(expected[0], rejection.reason().code(), rejection.toString());
+        if (expected.length > 1) {
+            assertEquals(expected[1], rejection.field(), rejection.toString());
+        }
+    }
+
     @Test
     void burstReadingsComeSortedByTime() {
         TelemetryEvent event = accepted("""

@@ -2,6 +2,7 @@ package dev.sensorchat.stream;
 
 import dev.sensorchat.alerts.Rule;
 import dev.sensorchat.alerts.RuleState;
+import dev.sensorchat.telemetry.Reading;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -128,13 +129,45 @@ final class DeviceState {
         return false;
     }
 
+    /** Whose names array lines up with the first latest names (see {@link MetricSet}); null until one is seen to. */
+    private Object latestAlignedWith;
+
+    /** Metric {@code i} of a reading, if it is the metric's latest value. */
+    void latest(Reading reading, int i, long ts, double value) {
+        Object key = reading.metricsKey();
+        if (key != latestAlignedWith && i == 0 && linesUp(reading)) {
+            latestAlignedWith = key;
+        }
+        if (key == latestAlignedWith) {
+            keepLatest(i, ts, value);
+        } else {
+            latest(reading.metric(i), ts, value);
+        }
+    }
+
+    private boolean linesUp(Reading reading) {
+        if (reading.metricCount() > latestSize) {
+            return false;
+        }
+        for (int j = 0; j < reading.metricCount(); j++) {
+            if (latestNames[j] != reading.metric(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void keepLatest(int i, long ts, double value) {
+        if (ts >= latest[2 * i]) {
+            latest[2 * i] = ts;
+            latest[2 * i + 1] = Double.doubleToRawLongBits(value);
+        }
+    }
+
     void latest(String metric, long ts, double value) {
         int i = MetricSet.indexOf(latestNames, latestSize, metric);
         if (i >= 0) {
-            if (ts >= latest[2 * i]) {
-                latest[2 * i] = ts;
-                latest[2 * i + 1] = Double.doubleToRawLongBits(value);
-            }
+            keepLatest(i, ts, value);
             return;
         }
         if (latestSize == latestNames.length) {

@@ -1,6 +1,7 @@
 package dev.sensorchat.stream;
 
 import dev.sensorchat.telemetry.MetricStats;
+import dev.sensorchat.telemetry.Reading;
 import java.util.Arrays;
 
 /**
@@ -50,6 +51,34 @@ final class MetricSet {
         return indexOf(names, size, name);
     }
 
+    /** Whose names array lines up with this set's first names; null until one is seen to. */
+    private Object alignedWith;
+
+    private int indexFor(Reading reading, int i) {
+        Object key = reading.metricsKey();
+        if (key == alignedWith) {
+            return i;
+        }
+        if (i == 0 && lineUp(reading)) {
+            alignedWith = key;
+            return 0;
+        }
+        int index = indexOf(reading.metric(i));
+        return index >= 0 ? index : put(reading.metric(i), new MetricStats.Accumulator(), 0);
+    }
+
+    private boolean lineUp(Reading reading) {
+        if (reading.metricCount() > size) {
+            return false;
+        }
+        for (int j = 0; j < reading.metricCount(); j++) {
+            if (names[j] != reading.metric(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Where {@code name} is among the first {@code size} of {@code names}, or -1. References are
      * compared first: metric names and rule ids are shared instances, so a match is usually found
@@ -69,22 +98,19 @@ final class MetricSet {
         return -1;
     }
 
-    /** Folds a value in, creating the metric's statistics on first use. */
-    void add(String name, long ts, double value) {
-        int index = indexOf(name);
-        if (index < 0) {
-            index = put(name, new MetricStats.Accumulator(), 0);
-        }
-        fold(index * STRIDE, ts, value);
+    /**
+     * Folds metric {@code i} of a reading in, creating its statistics on first use. Readings of a
+     * device share one names array and keep their order, so once this set is seen to hold a
+     * reading's metrics at the reading's own indexes, the index is {@code i} and the names are not
+     * read: one cache miss less for each window, when ten thousand devices take turns.
+     */
+    void add(Reading reading, int i, long ts, double value) {
+        fold(indexFor(reading, i) * STRIDE, ts, value);
     }
 
-    /** Folds a value in and marks its minute of the hour. */
-    void add(String name, long ts, double value, int minuteOfHour) {
-        int index = indexOf(name);
-        if (index < 0) {
-            index = put(name, new MetricStats.Accumulator(), 0);
-        }
-        int at = index * STRIDE;
+    /** As {@link #add(Reading, int, long, double)}, and marks the reading's minute of the hour. */
+    void add(Reading reading, int i, long ts, double value, int minuteOfHour) {
+        int at = indexFor(reading, i) * STRIDE;
         fold(at, ts, value);
         slots[at + MINUTE_MASK] |= 1L << minuteOfHour;
     }

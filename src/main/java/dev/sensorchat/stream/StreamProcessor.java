@@ -373,13 +373,12 @@ public final class StreamProcessor {
         }
         MetricSet minuteStats = position > hour.minuteBase(minute) ? hour.minute(minute) : null;
         for (int i = 0; i < reading.metricCount(); i++) {
-            String metric = reading.metric(i);
             double value = reading.value(i);
-            hour.hour.add(metric, ts, value, minute);
+            hour.hour.add(reading, i, ts, value, minute);
             if (minuteStats != null) {
-                minuteStats.add(metric, ts, value);
+                minuteStats.add(reading, i, ts, value);
             }
-            device.latest(metric, ts, value);
+            device.latest(reading, i, ts, value);
         }
         hour.dirtyMinutes |= bit;
         hour.hourDirty = true;

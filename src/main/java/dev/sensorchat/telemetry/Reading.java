@@ -48,6 +48,14 @@ public final class Reading {
     }
 
     /**
+     * The identity of this reading's names array, to compare by reference: readings the parser
+     * built with the same metrics in the same order share it.
+     */
+    public Object metricsKey() {
+        return metrics;
+    }
+
+    /**
      * Whether {@code other} carries the very same names array: readings the parser built with the
      * same metrics share one, so this is a reference comparison, and false says nothing.
      */

@@ -35,6 +35,7 @@ import dev.sensorchat.chat.channels.SlackChannel;
 import dev.sensorchat.chat.channels.TeamsChannel;
 import dev.sensorchat.chat.channels.TelegramChannel;
 import dev.sensorchat.chat.channels.WebChannel;
+import dev.sensorchat.common.ClassPreloader;
 import dev.sensorchat.common.Lazy;
 import dev.sensorchat.config.AppSettings;
 import dev.sensorchat.config.BlobContainerNames;
@@ -104,6 +105,8 @@ public final class AppContext implements AutoCloseable {
     public static final String COSMOS_ENDPOINT_DISCOVERY = "COSMOS_ENDPOINT_DISCOVERY";
     public static final String STORAGE_CONNECTION = "DataStorage";
     public static final String AUTO_CREATE_RESOURCES = "AUTO_CREATE_RESOURCES";
+    /** Loads the classes of the first answers on a second processor while the first request runs (see {@link ClassPreloader}). */
+    public static final String PRELOAD_CLASSES = "PRELOAD_CLASSES";
     public static final String HEALTH_TIMEOUT_MS = "HEALTH_TIMEOUT_MS";
     public static final String TELEMETRY_ALLOWED_LATENESS_MINUTES = "TELEMETRY_ALLOWED_LATENESS_MINUTES";
     public static final String UPLOAD_MAX_AGE_HOURS = "UPLOAD_MAX_AGE_HOURS";
@@ -213,7 +216,11 @@ public final class AppContext implements AutoCloseable {
     }
 
     private static AppContext startShared() {
-        AppContext context = new AppContext(AppSettings.fromEnvironment());
+        AppSettings settings = AppSettings.fromEnvironment();
+        if (settings.flag(PRELOAD_CLASSES, true)) {
+            ClassPreloader.startInBackground(AppContext.class.getClassLoader());
+        }
+        AppContext context = new AppContext(settings);
         // The host stops a worker (scale-in, deployment) with SIGTERM: write what the telemetry
         // streams hold before the process goes, rather than leave it to the partition's next owner.
         Runtime.getRuntime().addShutdownHook(new Thread(context::shutdown, "sensorchat-shutdown"));

@@ -252,6 +252,7 @@ var appSettings = union({
   TELEMETRY_HUB: eventHubs.outputs.hubName
   TELEMETRY_CONSUMER_GROUP: eventHubs.outputs.consumerGroupName
   HEALTH_TIMEOUT_MS: '3000'
+  PRELOAD_CLASSES: 'true' // loads the first answers' classes on a second processor, if the instance has one
   TELEMETRY_ALLOWED_LATENESS_MINUTES: '10'
   UPLOAD_MAX_AGE_HOURS: '168'
   MINUTE_WINDOW_TTL_DAYS: '7'

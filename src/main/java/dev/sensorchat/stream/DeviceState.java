@@ -135,7 +135,7 @@ final class DeviceState {
     /** Metric {@code i} of a reading, if it is the metric's latest value. */
     void latest(Reading reading, int i, long ts, double value) {
         Object key = reading.metricsKey();
-        if (key != latestAlignedWith && i == 0 && linesUp(reading)) {
+        if (key != latestAlignedWith && i == 0 && MetricSet.linesUp(latestNames, latestSize, reading)) {
             latestAlignedWith = key;
         }
         if (key == latestAlignedWith) {
@@ -143,18 +143,6 @@ final class DeviceState {
         } else {
             latest(reading.metric(i), ts, value);
         }
-    }
-
-    private boolean linesUp(Reading reading) {
-        if (reading.metricCount() > latestSize) {
-            return false;
-        }
-        for (int j = 0; j < reading.metricCount(); j++) {
-            if (latestNames[j] != reading.metric(j)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void keepLatest(int i, long ts, double value) {

@@ -59,7 +59,7 @@ final class MetricSet {
         if (key == alignedWith) {
             return i;
         }
-        if (i == 0 && lineUp(reading)) {
+        if (i == 0 && linesUp(names, size, reading)) {
             alignedWith = key;
             return 0;
         }
@@ -67,7 +67,8 @@ final class MetricSet {
         return index >= 0 ? index : put(reading.metric(i), new MetricStats.Accumulator(), 0);
     }
 
-    private boolean lineUp(Reading reading) {
+    /** Whether the first of {@code size} names are the reading's metrics, the same instances in the same order. */
+    static boolean linesUp(String[] names, int size, Reading reading) {
         if (reading.metricCount() > size) {
             return false;
         }

@@ -13,6 +13,21 @@ final class Dictionary {
 
     private final List<String> values = new ArrayList<>();
     private final Map<String, Integer> numbers = new HashMap<>();
+    private final boolean canonical;
+
+    private Dictionary(boolean canonical) {
+        this.canonical = canonical;
+    }
+
+    /** Metric names: a few, kept as the JVM's canonical instances (see {@link #numberOf}). */
+    static Dictionary ofMetricNames() {
+        return new Dictionary(true);
+    }
+
+    /** Device ids: many, looked up by hash (interning each in the JVM's string table costs microseconds). */
+    static Dictionary ofDeviceIds() {
+        return new Dictionary(false);
+    }
 
     int size() {
         return values.size();
@@ -42,9 +57,9 @@ final class Dictionary {
             return existing;
         }
         // Canonical instances: the same metric name is then the same String everywhere.
-        String canonical = value.intern();
-        values.add(canonical);
-        numbers.put(canonical, values.size() - 1);
+        String kept = canonical ? value.intern() : value;
+        values.add(kept);
+        numbers.put(kept, values.size() - 1);
         return values.size() - 1;
     }
 

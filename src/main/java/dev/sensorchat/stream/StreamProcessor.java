@@ -414,7 +414,7 @@ public final class StreamProcessor {
             }
             device.rule(rule.id(), step.next());
             if (step.opened() != null) {
-                state.pendingAlerts.add(new AlertWrites.Open(step.opened()));
+                state.pendingAlerts.open(step.opened());
                 device.flushDue = true; // the device document counts its active alerts
             }
             if (step.resolved() != null) {
@@ -424,7 +424,7 @@ public final class StreamProcessor {
     }
 
     private void resolveOffline(DeviceState device, long ts) {
-        state.pendingAlerts.add(new AlertWrites.Resolve(device.deviceId, device.offlineAlertId, ts, null));
+        state.pendingAlerts.resolve(device.deviceId, device.offlineAlertId, ts, null);
         device.offlineAlertId = null;
         device.offlineSince = DeviceState.NONE;
         device.clearOffline = true;
@@ -435,14 +435,9 @@ public final class StreamProcessor {
 
     /** An alert opened in this same batch is resolved before it is written: one write instead of two. */
     private void resolveByRule(DeviceState device, String alertId, long ts, double value) {
-        for (int i = state.pendingAlerts.size() - 1; i >= 0; i--) {
-            if (state.pendingAlerts.get(i) instanceof AlertWrites.Open open && open.alertId().equals(alertId)) {
-                state.pendingAlerts.set(i, new AlertWrites.Open(open.alert().resolvedByRule(ts, value)));
-                device.flushDue = true;
-                return;
-            }
+        if (!state.pendingAlerts.resolveBeforeWritten(alertId, ts, value)) {
+            state.pendingAlerts.resolve(device.deviceId, alertId, ts, value);
         }
-        state.pendingAlerts.add(new AlertWrites.Resolve(device.deviceId, alertId, ts, value));
         device.flushDue = true;
     }
 
@@ -464,12 +459,17 @@ public final class StreamProcessor {
     // ------------------------------------------------------------------ alerts
 
     private void drainAlerts() {
-        while (!state.pendingAlerts.isEmpty()) {
-            AlertWrites.Effect effect = state.pendingAlerts.get(0);
-            if (AlertWrites.write(store, effect) && effect instanceof AlertWrites.Open) {
-                alertsOpened++;
+        List<AlertWrites.Effect> effects = state.pendingAlerts.effects();
+        int done = 0;
+        try {
+            for (; done < effects.size(); done++) {
+                AlertWrites.Effect effect = effects.get(done);
+                if (AlertWrites.write(store, effect) && effect instanceof AlertWrites.Open) {
+                    alertsOpened++;
+                }
             }
-            state.pendingAlerts.remove(0);
+        } finally {
+            state.pendingAlerts.removeFirst(done);
         }
     }
 

@@ -20,8 +20,8 @@ final class StreamState {
     long applied;
     /** The stream's clock: the latest enqueued time seen. */
     long watermark = DeviceState.NONE;
-    final Dictionary devices = new Dictionary();
-    final Dictionary metrics = new Dictionary();
+    final Dictionary devices = Dictionary.ofDeviceIds();
+    final Dictionary metrics = Dictionary.ofMetricNames();
     final Map<String, DeviceState> byId = new HashMap<>();
     /** Per shard, the position its checkpoint was taken at (during recovery: what to skip). */
     final long[] shardApplied;
@@ -36,7 +36,7 @@ final class StreamState {
     String savedRulesFingerprint;
 
     /** Alert writes decided by committed batches, not done yet. */
-    final List<AlertWrites.Effect> pendingAlerts = new ArrayList<>();
+    final PendingAlerts pendingAlerts = new PendingAlerts();
     final Map<String, DeviceFact> pendingFacts = new LinkedHashMap<>();
     final Set<DeviceState> dirtyDevices = new LinkedHashSet<>();
     /** Dirty devices by when they are due (their last flush plus a flush period): the head is the next. */

@@ -80,7 +80,7 @@ public final class ChatBot {
         ConversationDocument state = load(key, message);
         ConversationDocument audience = audienceKey.equals(key) ? state : load(audienceKey, message);
         Conversation conversation = new Conversation(message, key, state, audience);
-        Intent intent = parser.parse(message.text(), directory.vocabulary(), clock.instant());
+        Intent intent = parser.parse(message.text(), directory::vocabulary, clock.instant());
         Role needed = needed(intent.type());
         if (message.role() != null && !message.role().includes(needed)) {
             return Reply.of(Texts.notAllowed(message.role().claimValue(), needed.claimValue()));

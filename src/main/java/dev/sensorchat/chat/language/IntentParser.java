@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -56,6 +57,15 @@ public final class IntentParser {
 
     /** Understands {@code text}; {@code now} anchors relative times ("last hour"). */
     public Intent parse(String text, Vocabulary vocabulary, Instant now) {
+        return parse(text, () -> vocabulary, now);
+    }
+
+    /**
+     * As {@link #parse(String, Vocabulary, Instant)}, asking for the fleet's vocabulary only when
+     * the message may name a device, tag or metric: "help", "/start", "yes", "rules" or an alert id
+     * are understood without it, so a conversation's first message does not wait for the device list.
+     */
+    public Intent parse(String text, Supplier<Vocabulary> fleet, Instant now) {
         Message message = new Message(text);
         if (message.lower.isEmpty()) {
             return Intent.of(IntentType.HELP);
@@ -100,7 +110,7 @@ public final class IntentParser {
         }
 
         if (Arrays.stream(RULE_TRIGGERS).anyMatch(message::hasPhrase)) {
-            return ruleCreation(message, vocabulary);
+            return ruleCreation(message, fleet.get());
         }
 
         if (message.has("subscriptions") || message.hasPhrase("subscribed to") || message.hasPhrase("what am i following")) {
@@ -108,11 +118,11 @@ public final class IntentParser {
         }
         if (message.startsWith("unsub", "unfollow") || message.hasExactly("mute") || message.hasPhrase("stop notifications")
                 || message.hasPhrase("stop alerts") || message.hasPhrase("stop notifying")) {
-            return Intent.of(IntentType.UNSUBSCRIBE).withScope(scope(message, vocabulary).orElse(null)).withSeverity(severity(message));
+            return Intent.of(IntentType.UNSUBSCRIBE).withScope(scope(message, fleet.get()).orElse(null)).withSeverity(severity(message));
         }
         if (message.has("subscribe", "follow", "watch") || message.hasPhrase("notify me about") || message.hasPhrase("notify me of")
                 || message.hasPhrase("send me alerts")) {
-            return Intent.of(IntentType.SUBSCRIBE).withScope(scope(message, vocabulary).orElse(RuleScope.all())).withSeverity(severity(message));
+            return Intent.of(IntentType.SUBSCRIBE).withScope(scope(message, fleet.get()).orElse(RuleScope.all())).withSeverity(severity(message));
         }
 
         if (message.has("rules") || message.hasPhrase("list rules") || message.hasPhrase("show rules")
@@ -125,6 +135,7 @@ public final class IntentParser {
         }
 
         // Queries: a time range first, so "24h" is not taken for a device.
+        Vocabulary vocabulary = fleet.get();
         Optional<TimeRange.Found> range = TimeRange.find(message.lower, now);
         Message query = range.map(found -> new Message(found.rest())).orElse(message);
         TimeRange timeRange = range.map(TimeRange.Found::range).orElse(null);

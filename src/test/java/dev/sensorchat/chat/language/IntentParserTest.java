@@ -220,6 +220,39 @@ class IntentParserTest {
         return scope.kind() == RuleScope.Kind.ALL ? "all" : scope.kind().label() + ":" + scope.value();
     }
 
+    /** A conversation's first message is most often one of these: answered without listing the fleet. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+            "/start | HELP", "help | HELP", "hepl | HELP", "hi | HELP", "what can you do? | HELP", "yes | YES", "no | NO", "rules | RULES",
+            "my subscriptions | SUBSCRIPTIONS", "ack al-0123456789ab | ACK", "delete rule r-1 | DELETE_RULE",
+            "status <b>x</b> | UNUSABLE",
+    })
+    void messagesThatNameNoDeviceDoNotAskForTheFleet(String utterance, String intent) {
+        int[] asked = {0};
+        Intent parsed = new IntentParser().parse(utterance, () -> {
+            asked[0]++;
+            return FLEET;
+        }, NOW);
+        assertEquals(IntentType.valueOf(intent), parsed.type(), () -> utterance + " → " + parsed);
+        assertEquals(0, asked[0], () -> utterance + " asked for the fleet's vocabulary");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+            "status boiler-1 | STATUS", "alerts | ALERTS", "devices in the greenhouse | DEVICES", "subscribe boiler | SUBSCRIBE",
+            "alert me when temperature > 30 | CREATE_RULE", "temperature last hour | METRIC",
+    })
+    void messagesThatMayNameADeviceAskForTheFleetOnce(String utterance, String intent) {
+        int[] asked = {0};
+        Intent parsed = new IntentParser().parse(utterance, () -> {
+            asked[0]++;
+            return FLEET;
+        }, NOW);
+        assertEquals(IntentType.valueOf(intent), parsed.type(), () -> utterance + " → " + parsed);
+        assertEquals(new IntentParser().parse(utterance, FLEET, NOW), parsed, "the same meaning as with the vocabulary at hand");
+        assertEquals(1, asked[0], () -> utterance + " asked for the fleet " + asked[0] + " times");
+    }
+
     @org.junit.jupiter.api.Test
     void anUnusableMessageSaysWhatIsWrongInTheUsersTerms() {
         IntentParser parser = new IntentParser();

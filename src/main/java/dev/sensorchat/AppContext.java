@@ -139,6 +139,7 @@ public final class AppContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AppContext.class.getName());
     private static final Lazy<AppContext> SHARED = new Lazy<>(AppContext::startShared);
     private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
+    private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final AppSettings settings;
     private final Clock clock;
@@ -210,6 +211,17 @@ public final class AppContext implements AutoCloseable {
         this.cosmosRetry = new Lazy<>(CosmosStore::defaultRetryPolicy);
     }
 
+    /**
+     * Starts loading the classes of the first answers in the background, once per process, unless
+     * {@value #PRELOAD_CLASSES} is false: when the worker loads the functions
+     * ({@code functions.FunctionInstances}), and again harmlessly at the first invocation.
+     */
+    public static void preloadClasses(AppSettings settings) {
+        if (settings.flag(PRELOAD_CLASSES, true) && PRELOADING.compareAndSet(false, true)) {
+            ClassPreloader.startInBackground(AppContext.class.getClassLoader());
+        }
+    }
+
     /** The process-wide context, configured from the environment the Functions host provides. */
     public static AppContext shared() {
         return SHARED.get();
@@ -217,9 +229,7 @@ public final class AppContext implements AutoCloseable {
 
     private static AppContext startShared() {
         AppSettings settings = AppSettings.fromEnvironment();
-        if (settings.flag(PRELOAD_CLASSES, true)) {
-            ClassPreloader.startInBackground(AppContext.class.getClassLoader());
-        }
+        preloadClasses(settings);
         AppContext context = new AppContext(settings);
         // The host stops a worker (scale-in, deployment) with SIGTERM: write what the telemetry
         // streams hold before the process goes, rather than leave it to the partition's next owner.

@@ -169,7 +169,10 @@ class ColdStartBenchmarkIT {
         System.out.println("wrote " + names.size() + " class names to " + target);
     }
 
-    /** From a {@code -Xlog:class+load} log: the classes loaded after the app's context, that the app's jars or the JDK hold. */
+    /**
+     * From a {@code -Xlog:class+load} log: the classes loaded from the first health request on (its
+     * {@code HealthService}; the app's context now loads earlier, with the functions), that the app's jars or the JDK hold.
+     */
     static List<String> firstAnswerClasses(List<String> log, Path app) throws IOException {
         List<java.net.URL> jars = new ArrayList<>(List.of(app.resolve("sensorchat-functions-0.1.0-SNAPSHOT.jar").toUri().toURL()));
         try (Stream<Path> lib = Files.list(app.resolve("lib"))) {
@@ -188,7 +191,7 @@ class ColdStartBenchmarkIT {
                 }
                 String name = m.group(1);
                 String source = m.group(2);
-                started |= name.equals("dev.sensorchat.AppContext");
+                started |= name.equals("dev.sensorchat.health.HealthService");
                 boolean hidden = name.contains("$$Lambda") || name.contains("/0x") || !(source.startsWith("file:") || source.startsWith("jrt:")
                         || source.startsWith("shared objects file"));
                 boolean localHost = name.startsWith("dev.sensorchat.localhost.") || name.startsWith("sun.net.httpserver.")

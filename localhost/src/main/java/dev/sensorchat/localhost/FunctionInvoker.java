@@ -4,13 +4,16 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.spi.inject.FunctionInstanceInjector;
 import java.io.PrintStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +63,8 @@ public final class FunctionInvoker {
     private final PrintStream log;
     private final Map<String, Object> instances = new ConcurrentHashMap<>();
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
+    private volatile FunctionInstanceInjector injector;
+    private volatile boolean injectorLooked;
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
 
     public FunctionInvoker(ClassLoader appClasses, PrintStream log) {
@@ -67,8 +72,12 @@ public final class FunctionInvoker {
         this.log = log;
     }
 
-    /** Loads the entry point now, so a missing class or method is a startup error. */
+    /**
+     * Loads the entry point now, so a missing class or method is a startup error; the first load
+     * also finds the app's {@link FunctionInstanceInjector}, as the Java worker does.
+     */
     public void prepare(FunctionDefinition function) {
+        injector();
         method(function);
         stats.computeIfAbsent(function.name(), name -> new Stats());
     }
@@ -199,7 +208,16 @@ public final class FunctionInvoker {
         });
     }
 
+    /** As the Java worker: the app's injector makes the instance; without one, the no-argument constructor, one per class. */
     private Object instance(Class<?> type) {
+        FunctionInstanceInjector appInjector = injector();
+        if (appInjector != null) {
+            try {
+                return appInjector.getInstance(type);
+            } catch (Exception e) {
+                throw new IllegalStateException("the app's FunctionInstanceInjector cannot create " + type.getName(), e);
+            }
+        }
         return instances.computeIfAbsent(type.getName(), name -> {
             try {
                 return type.getDeclaredConstructor().newInstance();
@@ -208,4 +226,34 @@ public final class FunctionInvoker {
             }
         });
     }
+
+    /**
+     * The app's {@link FunctionInstanceInjector}, found once with {@code ServiceLoader} in the app's
+     * classes (the worker does so at its first function load); null when the app has none. More
+     * than one is an error, as in the worker.
+     */
+    private FunctionInstanceInjector injector() {
+        if (!injectorLooked) {
+            synchronized (this) {
+                if (!injectorLooked) {
+                    Thread thread = Thread.currentThread();
+                    ClassLoader before = thread.getContextClassLoader();
+                    thread.setContextClassLoader(appClasses);
+                    try {
+                        Iterator<FunctionInstanceInjector> found = ServiceLoader.load(FunctionInstanceInjector.class, appClasses).iterator();
+                        FunctionInstanceInjector first = found.hasNext() ? found.next() : null;
+                        if (first != null && found.hasNext()) {
+                            throw new IllegalStateException("the app has more than one FunctionInstanceInjector");
+                        }
+                        injector = first;
+                    } finally {
+                        thread.setContextClassLoader(before);
+                    }
+                    injectorLooked = true;
+                }
+            }
+        }
+        return injector;
+    }
+
 }

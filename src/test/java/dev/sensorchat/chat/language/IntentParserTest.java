@@ -229,10 +229,7 @@ class IntentParserTest {
     })
     void messagesThatNameNoDeviceDoNotAskForTheFleet(String utterance, String intent) {
         int[] asked = {0};
-        Intent parsed = new IntentParser().parse(utterance, () -> {
-            asked[0]++;
-            return FLEET;
-        }, NOW);
+        Intent parsed = parseCountingAsks(utterance, asked);
         assertEquals(IntentType.valueOf(intent), parsed.type(), () -> utterance + " → " + parsed);
         assertEquals(0, asked[0], () -> utterance + " asked for the fleet's vocabulary");
     }
@@ -244,13 +241,18 @@ class IntentParserTest {
     })
     void messagesThatMayNameADeviceAskForTheFleetOnce(String utterance, String intent) {
         int[] asked = {0};
-        Intent parsed = new IntentParser().parse(utterance, () -> {
-            asked[0]++;
-            return FLEET;
-        }, NOW);
+        Intent parsed = parseCountingAsks(utterance, asked);
         assertEquals(IntentType.valueOf(intent), parsed.type(), () -> utterance + " → " + parsed);
         assertEquals(new IntentParser().parse(utterance, FLEET, NOW), parsed, "the same meaning as with the vocabulary at hand");
         assertEquals(1, asked[0], () -> utterance + " asked for the fleet " + asked[0] + " times");
+    }
+
+    /** Parses with the fleet's vocabulary behind a supplier that counts how often it is asked for. */
+    private static Intent parseCountingAsks(String utterance, int[] asked) {
+        return new IntentParser().parse(utterance, () -> {
+            asked[0]++;
+            return FLEET;
+        }, NOW);
     }
 
     @org.junit.jupiter.api.Test

@@ -90,6 +90,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -139,7 +140,7 @@ public final class AppContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AppContext.class.getName());
     private static final Lazy<AppContext> SHARED = new Lazy<>(AppContext::startShared);
     private static final Lazy<String> VERSION = new Lazy<>(AppContext::readVersion);
-    private static final java.util.concurrent.atomic.AtomicBoolean PRELOADING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
     private final AppSettings settings;
     private final Clock clock;

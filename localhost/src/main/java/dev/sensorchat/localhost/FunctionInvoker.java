@@ -63,21 +63,18 @@ public final class FunctionInvoker {
     private final PrintStream log;
     private final Map<String, Object> instances = new ConcurrentHashMap<>();
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
-    private volatile FunctionInstanceInjector injector;
-    private volatile boolean injectorLooked;
+    /** The app's instance hook, or null when it has none. */
+    private final FunctionInstanceInjector injector;
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
 
     public FunctionInvoker(ClassLoader appClasses, PrintStream log) {
         this.appClasses = appClasses;
         this.log = log;
+        this.injector = findInjector(appClasses); // the worker looks when it loads the app's first function
     }
 
-    /**
-     * Loads the entry point now, so a missing class or method is a startup error; the first load
-     * also finds the app's {@link FunctionInstanceInjector}, as the Java worker does.
-     */
+    /** Loads the entry point now, so a missing class or method is a startup error. */
     public void prepare(FunctionDefinition function) {
-        injector();
         method(function);
         stats.computeIfAbsent(function.name(), name -> new Stats());
     }
@@ -210,10 +207,9 @@ public final class FunctionInvoker {
 
     /** As the Java worker: the app's injector makes the instance; without one, the no-argument constructor, one per class. */
     private Object instance(Class<?> type) {
-        FunctionInstanceInjector appInjector = injector();
-        if (appInjector != null) {
+        if (injector != null) {
             try {
-                return appInjector.getInstance(type);
+                return injector.getInstance(type);
             } catch (Exception e) {
                 throw new IllegalStateException("the app's FunctionInstanceInjector cannot create " + type.getName(), e);
             }
@@ -228,32 +224,23 @@ public final class FunctionInvoker {
     }
 
     /**
-     * The app's {@link FunctionInstanceInjector}, found once with {@code ServiceLoader} in the app's
-     * classes (the worker does so at its first function load); null when the app has none. More
-     * than one is an error, as in the worker.
+     * The app's {@link FunctionInstanceInjector}, found with {@code ServiceLoader} in the app's
+     * classes, as the Java worker does; null when the app has none. More than one is an error, as
+     * in the worker.
      */
-    private FunctionInstanceInjector injector() {
-        if (!injectorLooked) {
-            synchronized (this) {
-                if (!injectorLooked) {
-                    Thread thread = Thread.currentThread();
-                    ClassLoader before = thread.getContextClassLoader();
-                    thread.setContextClassLoader(appClasses);
-                    try {
-                        Iterator<FunctionInstanceInjector> found = ServiceLoader.load(FunctionInstanceInjector.class, appClasses).iterator();
-                        FunctionInstanceInjector first = found.hasNext() ? found.next() : null;
-                        if (first != null && found.hasNext()) {
-                            throw new IllegalStateException("the app has more than one FunctionInstanceInjector");
-                        }
-                        injector = first;
-                    } finally {
-                        thread.setContextClassLoader(before);
-                    }
-                    injectorLooked = true;
-                }
+    private static FunctionInstanceInjector findInjector(ClassLoader appClasses) {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(appClasses);
+        try {
+            Iterator<FunctionInstanceInjector> found = ServiceLoader.load(FunctionInstanceInjector.class, appClasses).iterator();
+            FunctionInstanceInjector first = found.hasNext() ? found.next() : null;
+            if (first != null && found.hasNext()) {
+                throw new IllegalStateException("the app has more than one FunctionInstanceInjector");
             }
+            return first;
+        } finally {
+            thread.setContextClassLoader(before);
         }
-        return injector;
     }
-
 }

@@ -627,26 +627,32 @@ public final class AppContext implements AutoCloseable {
     }
 
     /**
-     * Reads the database's metadata, then a document that does not exist: the metadata call needs
-     * the account, the key or role, and the database; the point read (1 RU, answered 404) needs the
-     * data plane too, which is what the API and chat use, and what an outage can take away alone.
+     * Reads a document that does not exist (1 RU, answered 404 with no sub-status): that answer
+     * needs the account, the key or role, the database, the container and the data plane, which is
+     * what the API and chat use, and what an outage can take away alone. One request when healthy;
+     * only a read that finds no container (404 with a sub-status: the owner resource is missing)
+     * reads the database's metadata too, to say whether the database or the container is missing.
      */
     private void probeCosmos() {
+        try {
+            cosmosDatabase().getContainer(Containers.DEVICES.name()).readItem(HEALTH_PROBE_ID, new PartitionKey(HEALTH_PROBE_ID), JsonNode.class);
+            return; // the probe id is not a device id, but a document by that name answers as well
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == 404 && e.getSubStatusCode() == 0) {
+                return; // no such document: the data plane answered
+            }
+            if (e.getStatusCode() != 404) {
+                throw new IllegalStateException("Cosmos DB answered a document read with " + e.getStatusCode());
+            }
+        }
         try {
             cosmosDatabase().read();
         } catch (CosmosException e) {
             throw new IllegalStateException("Cosmos DB answered " + e.getStatusCode()
                     + (e.getStatusCode() == 404 ? ": database '" + databaseName() + "' does not exist" : ""));
         }
-        try {
-            cosmosDatabase().getContainer(Containers.DEVICES.name()).readItem(HEALTH_PROBE_ID, new PartitionKey(HEALTH_PROBE_ID), JsonNode.class);
-        } catch (CosmosException e) {
-            if (e.getStatusCode() == 404 && e.getSubStatusCode() == 0) {
-                return; // no such document: the data plane answered
-            }
-            throw new IllegalStateException("Cosmos DB answered a document read with " + e.getStatusCode()
-                    + (e.getStatusCode() == 404 ? ": container '" + Containers.DEVICES.name() + "' does not exist" : ""));
-        }
+        throw new IllegalStateException("Cosmos DB answered a document read with 404: container '"
+                + Containers.DEVICES.name() + "' does not exist");
     }
 
     /** A document id no device can have (device ids cannot hold '~'). */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.cosmos.CosmosClient;
+import com.azure.cosmos.CosmosClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.sensorchat.AppContext;
@@ -16,6 +18,7 @@ import dev.sensorchat.testing.TestHttpRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -91,6 +94,36 @@ class HealthFunctionIT {
             assertTrue(dependency(report, "cosmosDb").get("error").asText().contains("'CosmosDb'"));
             assertTrue(dependency(report, "blobStorage").get("error").asText().contains("'DataStorage'"));
             assertFalse(report.toString().contains(SECRET_KEY));
+        }
+    }
+
+    @Test
+    void unavailableNamingTheDatabaseWhenItDoesNotExist(LocalAzure azure) throws IOException {
+        String missing = "absent-" + UUID.randomUUID();
+        try (AppContext app = azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, missing, AppContext.AUTO_CREATE_RESOURCES, "false"))) {
+            JsonNode report = call(app, new TestExecutionContext("health"), 503);
+
+            assertEquals("Cosmos DB answered 404: database '" + missing + "' does not exist",
+                    dependency(report, "cosmosDb").get("error").asText());
+            // Nothing is created when auto-creation is off, so the blob containers are missing too, and said to be.
+            assertTrue(dependency(report, "blobStorage").get("error").asText().matches("blob container '.+' does not exist"));
+        }
+    }
+
+    @Test
+    void unavailableNamingTheContainerWhenTheDatabaseLacksIt(LocalAzure azure) throws IOException {
+        String databaseName = "partial-" + UUID.randomUUID();
+        CosmosClient client = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
+                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey(AppContext.COSMOS_ENDPOINT_DISCOVERY))
+                .buildClient();
+        try (client; AppContext app = azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, databaseName, AppContext.AUTO_CREATE_RESOURCES, "false"))) {
+            client.createDatabase(databaseName); // a database without the app's containers, as after a half-done deployment
+
+            JsonNode report = call(app, new TestExecutionContext("health"), 503);
+
+            assertEquals("Cosmos DB answered a document read with 404: container 'devices' does not exist",
+                    dependency(report, "cosmosDb").get("error").asText());
+            client.getDatabase(databaseName).delete();
         }
     }
 }

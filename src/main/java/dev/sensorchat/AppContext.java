@@ -630,8 +630,8 @@ public final class AppContext implements AutoCloseable {
      * Reads a document that does not exist (1 RU, answered 404 with no sub-status): that answer
      * needs the account, the key or role, the database, the container and the data plane, which is
      * what the API and chat use, and what an outage can take away alone. One request when healthy;
-     * only a read that finds no container (404 with a sub-status: the owner resource is missing)
-     * reads the database's metadata too, to say whether the database or the container is missing.
+     * only a read that finds no container (404/1003: the owner resource is missing) reads the
+     * database's metadata too, to say whether the database or the container is missing.
      */
     private void probeCosmos() {
         try {
@@ -641,8 +641,9 @@ public final class AppContext implements AutoCloseable {
             if (e.getStatusCode() == 404 && e.getSubStatusCode() == 0) {
                 return; // no such document: the data plane answered
             }
-            if (e.getStatusCode() != 404) {
-                throw new IllegalStateException("Cosmos DB answered a document read with " + e.getStatusCode());
+            if (e.getStatusCode() != 404 || e.getSubStatusCode() != OWNER_RESOURCE_NOT_FOUND) {
+                throw new IllegalStateException("Cosmos DB answered a document read with " + e.getStatusCode()
+                        + (e.getSubStatusCode() == 0 ? "" : "/" + e.getSubStatusCode()));
             }
         }
         try {
@@ -654,6 +655,9 @@ public final class AppContext implements AutoCloseable {
         throw new IllegalStateException("Cosmos DB answered a document read with 404: container '"
                 + Containers.DEVICES.name() + "' does not exist");
     }
+
+    /** Cosmos DB's sub-status of a 404 whose database or container is missing, not the document. */
+    private static final int OWNER_RESOURCE_NOT_FOUND = 1003;
 
     /** A document id no device can have (device ids cannot hold '~'). */
     private static final String HEALTH_PROBE_ID = "~health-probe";

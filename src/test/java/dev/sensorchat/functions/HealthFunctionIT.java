@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.cosmos.CosmosClient;
-import com.azure.cosmos.CosmosClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.sensorchat.AppContext;
@@ -113,9 +112,7 @@ class HealthFunctionIT {
     @Test
     void unavailableNamingTheContainerWhenTheDatabaseLacksIt(LocalAzure azure) throws IOException {
         String databaseName = "partial-" + UUID.randomUUID();
-        CosmosClient client = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
-                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey(AppContext.COSMOS_ENDPOINT_DISCOVERY))
-                .buildClient();
+        CosmosClient client = azure.cosmosClientBuilder().buildClient();
         try (client; AppContext app = azure.newAppContext(Map.of(AppContext.COSMOS_DATABASE, databaseName, AppContext.AUTO_CREATE_RESOURCES, "false"))) {
             client.createDatabase(databaseName); // a database without the app's containers, as after a half-done deployment
 

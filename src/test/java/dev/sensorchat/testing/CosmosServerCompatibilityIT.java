@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosClient;
-import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.CosmosContainer;
 import com.azure.cosmos.CosmosDatabase;
 import com.azure.cosmos.CosmosException;
@@ -45,9 +44,7 @@ class CosmosServerCompatibilityIT {
 
     @BeforeAll
     static void createContainer(LocalAzure azure) {
-        client = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
-                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey("COSMOS_ENDPOINT_DISCOVERY"))
-                .buildClient();
+        client = azure.cosmosClientBuilder().buildClient();
         String databaseName = "compat-" + UUID.randomUUID();
         client.createDatabaseIfNotExists(databaseName);
         database = client.getDatabase(databaseName);
@@ -172,9 +169,7 @@ class CosmosServerCompatibilityIT {
 
     @Test
     void asyncClientQueriesToo(LocalAzure azure) {
-        try (CosmosAsyncClient async = new CosmosClientBuilder().endpoint(azure.cosmosEndpoint()).key(azure.cosmosKey())
-                .gatewayMode().endpointDiscoveryEnabled(!azure.extraSettings().containsKey("COSMOS_ENDPOINT_DISCOVERY"))
-                .buildAsyncClient()) {
+        try (CosmosAsyncClient async = azure.cosmosClientBuilder().buildAsyncClient()) {
             List<ObjectNode> items = async.getDatabase(database.getId()).getContainer("items")
                     .queryItems(new SqlQuerySpec("SELECT * FROM c WHERE c.n >= @min", new SqlParameter("@min", 2)), new CosmosQueryRequestOptions()
                             .setPartitionKey(new PartitionKey("a")), ObjectNode.class)

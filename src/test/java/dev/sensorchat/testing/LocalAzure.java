@@ -1,5 +1,6 @@
 package dev.sensorchat.testing;
 
+import com.azure.cosmos.CosmosClientBuilder;
 import dev.sensorchat.AppContext;
 import dev.sensorchat.config.AppSettings;
 import java.util.HashMap;
@@ -30,6 +31,12 @@ public record LocalAzure(String storageConnectionString, String cosmosEndpoint, 
     public LocalAzure(String storageConnectionString, String cosmosEndpoint, String cosmosKey,
                       Map<String, String> extraSettings) {
         this(storageConnectionString, cosmosEndpoint, cosmosKey, extraSettings, null);
+    }
+
+    /** A builder for a test's own Cosmos DB client, in gateway mode, as the server kind needs it. */
+    public CosmosClientBuilder cosmosClientBuilder() {
+        return new CosmosClientBuilder().endpoint(cosmosEndpoint).key(cosmosKey)
+                .gatewayMode().endpointDiscoveryEnabled(!extraSettings.containsKey(AppContext.COSMOS_ENDPOINT_DISCOVERY));
     }
 
     public String cosmosConnectionString() {
